@@ -1,0 +1,184 @@
+/*
+** cli.c — argument parsing, tables and messages shared by the commands.
+*/
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "text.h"
+
+int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "tandem %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: tandem %s\n", cmd->usage);
+    return -1;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("tandem: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_args(const struct cli_command *cmd, int argc, char **argv, const struct cli_opt *opts,
+             char **pos, int minpos, int maxpos, int *npos)
+{
+    *npos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0 || strcmp(a, "--") == 0) {
+            if (strcmp(a, "--") == 0) {
+                while (++i < argc) {
+                    if (*npos >= maxpos)
+                        return cli_usage(cmd, "too many arguments");
+                    pos[(*npos)++] = argv[i];
+                }
+                break;
+            }
+            if (*npos >= maxpos)
+                return cli_usage(cmd, "unexpected argument '%s'", a);
+            pos[(*npos)++] = argv[i];
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        const struct cli_opt *o = opts;
+        while (o && o->name && (strlen(o->name) != len || strncmp(o->name, a, len) != 0))
+            o++;
+        if (o == NULL || o->name == NULL)
+            return cli_usage(cmd, "unknown option '%.*s'", (int)len, a);
+        if (o->flag) {
+            if (eq)
+                return cli_usage(cmd, "%s takes no value", o->name);
+            *o->flag = 1;
+        } else if (eq) {
+            *o->value = eq + 1;
+        } else if (i + 1 < argc) {
+            *o->value = argv[++i];
+        } else {
+            return cli_usage(cmd, "%s needs a value", o->name);
+        }
+    }
+    if (*npos < minpos)
+        return cli_usage(cmd, "missing argument%s", minpos - *npos > 1 ? "s" : "");
+    return 0;
+}
+
+int cli_id(const struct cli_command *cmd, const char *what, const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v <= 0)
+        return cli_usage(cmd, "%s must be a positive number, not '%s'", what, s);
+    *out = v;
+    return 0;
+}
+
+void cli_print_json(buf *b)
+{
+    fwrite(buf_str(b), 1, b->n, stdout);
+    if (b->n == 0 || b->p[b->n - 1] != '\n')
+        fputc('\n', stdout);
+}
+
+void cli_format_time(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Tables                                                                 */
+
+struct table {
+    int ncols;
+    char **cells; /* row-major, header row first */
+    size_t nrows, cap;
+};
+
+struct table *table_new(int ncols, const char *const *headers)
+{
+    struct table *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->ncols = ncols;
+    table_add(t, headers);
+    return t;
+}
+
+void table_add(struct table *t, const char *const *cells)
+{
+    if (t == NULL)
+        return;
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **c = realloc(t->cells, cap * (size_t)t->ncols * sizeof *c);
+        if (c == NULL)
+            return;
+        t->cells = c;
+        t->cap = cap;
+    }
+    for (int i = 0; i < t->ncols; i++) {
+        const char *s = cells[i] ? cells[i] : "";
+        char *copy = strdup(s);
+        for (char *p = copy; p && *p; p++) /* one row per line */
+            if (*p == '\n' || *p == '\t')
+                *p = ' ';
+        t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = copy;
+    }
+    t->nrows++;
+}
+
+void table_print(struct table *t, FILE *out)
+{
+    if (t == NULL)
+        return;
+    size_t *width = calloc((size_t)t->ncols, sizeof *width);
+    if (width == NULL)
+        return;
+    for (size_t r = 0; r < t->nrows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const char *s = t->cells[r * (size_t)t->ncols + (size_t)c];
+            size_t w = s ? text_width(s) : 0;
+            if (w > width[c])
+                width[c] = w;
+        }
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            const char *s = t->cells[r * (size_t)t->ncols + (size_t)c];
+            s = s ? s : "";
+            fputs(s, out);
+            if (c + 1 < t->ncols)
+                for (size_t pad = text_width(s); pad < width[c] + 2; pad++)
+                    fputc(' ', out);
+        }
+        fputc('\n', out);
+    }
+    free(width);
+}
+
+void table_free(struct table *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}

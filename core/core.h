@@ -1,0 +1,58 @@
+/*
+** core.h — the one explicit context that every module hangs off. There is
+** no other global state (the log level excepted).
+*/
+#ifndef TANDEM_CORE_H
+#define TANDEM_CORE_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "config.h"
+#include "node.h"
+#include "store.h"
+
+struct bus;
+struct host;
+
+struct core {
+    struct config *config; /* NULL when run without a file */
+    options *opts;         /* [core] */
+    store *store;
+    struct bus *bus;
+    struct host *host;
+    node *self; /* the core as a node: owner of the topics it declares */
+
+    char *config_path;
+    char *database;
+    char *plugin_dir;
+    char *script_dir;
+    int strict;
+    int max_depth;
+    int64_t fixed_now; /* injected clock (TANDEM_NOW); 0: the real clock */
+    char actor[64];    /* who runs this process: "cli:USER" */
+};
+
+/* The clock: Unix seconds, from TANDEM_NOW when set (tests), else time(). */
+int64_t core_now(const struct core *c);
+
+enum core_store { CORE_STORE_FILE = 0, CORE_STORE_MEMORY };
+
+struct core_args {
+    const char *config_path; /* NULL: $TANDEM_CONFIG, else ./etc/tandem.ini */
+    const char *database;    /* overrides [core] database */
+    int mode;                /* enum host_mode */
+    enum core_store store;   /* CORE_STORE_MEMORY for check-config */
+    int no_config_ok;        /* run with built-in defaults if no file exists */
+};
+
+/* Reads the configuration, opens the store and loads the plugins. Errors are
+** printed; returns 0, or 1 for a configuration or store error. */
+int core_open(struct core **out, const struct core_args *args);
+void core_close(struct core *c);
+
+/* Parses "2026-03-02 07:20", "2026-03-02T07:20:00", "2026-03-02" (local
+** time) or Unix seconds. 0 on success. */
+int core_parse_time(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+** loader.c — loading C plugins.
+**
+** RTLD_NOW so that a missing symbol fails here rather than at the first call
+** (which would kill the process); RTLD_LOCAL so that plugins cannot see each
+** other's symbols. The core is linked without -export-dynamic: the only way
+** into it is the function table handed to init.
+*/
+#include "loader.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "text.h"
+
+/* The descriptor fields of ABI 1.0, which every plugin has. */
+#define DESC_V1_SIZE (offsetof(tandem_plugin_desc, fini) + sizeof(void (*)(tandem_plugin *)))
+
+static int check_file(node *n, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        node_refuse(n, "%s: %s", path, errno == ENOENT ? "file not found" : strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        node_refuse(n, "%s: not a regular file", path);
+        return -1;
+    }
+    if (st.st_mode & S_IWOTH) {
+        node_refuse(n, "%s: writable by anyone, so anyone could run code in tandem; "
+                       "chmod o-w it",
+                    path);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_descriptor(node *n, const char *path, const tandem_plugin_desc *d)
+{
+    if (d == NULL) {
+        node_refuse(n, "%s: tandem_plugin_entry() returned no descriptor", path);
+        return -1;
+    }
+    if (d->magic != TANDEM_PLUGIN_MAGIC) {
+        node_refuse(n, "%s: bad magic 0x%08x, not a tandem plugin descriptor", path, d->magic);
+        return -1;
+    }
+    if (d->abi_major != TANDEM_ABI_MAJOR) {
+        node_refuse(n,
+                    "%s: built for tandem ABI %u.%u, but this tandem speaks ABI %d; "
+                    "rebuild the plugin against this tandem's <tandem/plugin.h>",
+                    path, d->abi_major, d->abi_minor, TANDEM_ABI_MAJOR);
+        return -1;
+    }
+    if (d->abi_minor > TANDEM_ABI_MINOR) {
+        node_refuse(n, "%s: needs ABI %u.%u, but this tandem provides %d.%d; upgrade tandem",
+                    path, d->abi_major, d->abi_minor, TANDEM_ABI_MAJOR, TANDEM_ABI_MINOR);
+        return -1;
+    }
+    if (d->size < DESC_V1_SIZE) {
+        node_refuse(n, "%s: descriptor is %u bytes, smaller than ABI 1.0's %zu", path, d->size,
+                    DESC_V1_SIZE);
+        return -1;
+    }
+    if (d->name == NULL || !text_is_name(d->name) || strcmp(d->name, n->name) != 0) {
+        node_refuse(n, "%s: the plugin calls itself '%s', but the section is [plugin.%s]", path,
+                    d->name ? d->name : "(null)", n->name);
+        return -1;
+    }
+    if (d->version == NULL || d->init == NULL) {
+        node_refuse(n, "%s: the descriptor has no %s", path, d->version ? "init" : "version");
+        return -1;
+    }
+    return 0;
+}
+
+static int copy_identity(node *n, const tandem_plugin_desc *d)
+{
+    n->version = strdup(d->version);
+    n->summary = strdup(d->summary ? d->summary : "");
+    if (n->version == NULL || n->summary == NULL)
+        return -1;
+    for (const tandem_dep *dep = d->requires; dep && dep->name; dep++)
+        if (node_add_dep(n, dep->name, dep->min_version) != TANDEM_OK)
+            return -1;
+    return 0;
+}
+
+int loader_open(node *n, const char *path)
+{
+    if (check_file(n, path) != 0)
+        return -1;
+    dlerror();
+    n->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (n->dl == NULL) {
+        const char *why = dlerror();
+        node_refuse(n, "cannot load %s: %s (check for missing libraries with `ldd %s`)", path,
+                    why ? why : "unknown error", path);
+        return -1;
+    }
+    const tandem_plugin_desc *(*entry)(void);
+    *(void **)&entry = dlsym(n->dl, "tandem_plugin_entry");
+    if (entry == NULL) {
+        node_refuse(n, "%s is not a tandem plugin: it has no tandem_plugin_entry symbol", path);
+        goto fail;
+    }
+    n->desc = entry();
+    if (check_descriptor(n, path, n->desc) != 0)
+        goto fail;
+    if (copy_identity(n, n->desc) != 0) {
+        node_refuse(n, "%s: out of memory", path);
+        goto fail;
+    }
+    return 0;
+fail:
+    dlclose(n->dl);
+    n->dl = NULL;
+    n->desc = NULL;
+    return -1;
+}
+
+static int check_migrations(node *n, int *last)
+{
+    *last = 0;
+    for (const tandem_migration *m = n->desc->migrations; m && m->sql; m++) {
+        if (m->version <= *last) {
+            node_refuse(n, "migration versions must ascend from 1 (%d after %d)", m->version,
+                        *last);
+            return -1;
+        }
+        *last = m->version;
+    }
+    return 0;
+}
+
+int loader_migrate(node *n, store *st)
+{
+    int last, current;
+    if (check_migrations(n, &last) != 0)
+        return -1;
+    if (store_schema_version(st, n->name, &current) != TANDEM_OK) {
+        node_refuse(n, "%s", store_errmsg(st));
+        return -1;
+    }
+    if (current > last) {
+        node_refuse(n,
+                    "the database holds schema version %d of %s, but this plugin knows only up "
+                    "to %d: downgrades are refused (install the newer plugin)",
+                    current, n->name, last);
+        return -1;
+    }
+    if (current == last)
+        return 0;
+    struct store_scope scope = {n->name, 1};
+    if (store_begin(st) != TANDEM_OK) {
+        node_refuse(n, "%s", store_errmsg(st));
+        return -1;
+    }
+    for (const tandem_migration *m = n->desc->migrations; m && m->sql; m++) {
+        if (m->version <= current)
+            continue;
+        if (store_exec_script(st, &scope, m->sql) != TANDEM_OK ||
+            store_schema_set(st, n->name, m->version) != TANDEM_OK) {
+            node_refuse(n, "migration %d failed, every pending step was rolled back: %s",
+                        m->version, store_errmsg(st));
+            store_rollback(st);
+            return -1;
+        }
+    }
+    if (store_commit(st) != TANDEM_OK) {
+        node_refuse(n, "migrations: %s", store_errmsg(st));
+        store_rollback(st);
+        return -1;
+    }
+    return 0;
+}
+
+int loader_init(node *n, const tandem_api *api)
+{
+    n->registering = 1;
+    n->error[0] = '\0';
+    int rc = n->desc->init(n, api);
+    n->registering = 0;
+    n->initialised = 1; /* fini runs even after a failed init, to free partial work */
+    if (rc != TANDEM_OK) {
+        node_refuse(n, "init failed: %s; everything it registered was rolled back",
+                    n->error[0] ? n->error : "no reason given");
+        return -1;
+    }
+    return 0;
+}
+
+int loader_start(node *n)
+{
+    if (n->desc->start == NULL)
+        return 0;
+    n->error[0] = '\0';
+    if (n->desc->start(n) != TANDEM_OK) {
+        node_refuse(n, "start failed: %s", n->error[0] ? n->error : "no reason given");
+        return -1;
+    }
+    return 0;
+}
+
+void loader_stop(node *n)
+{
+    if (n->desc && n->desc->stop)
+        n->desc->stop(n);
+}
+
+void loader_close(node *n)
+{
+    if (n->desc && n->initialised && n->desc->fini)
+        n->desc->fini(n);
+    n->initialised = 0;
+    n->desc = NULL;
+    /* TANDEM_NO_DLCLOSE keeps plugin frames readable in valgrind and ASan reports */
+    if (n->dl && getenv("TANDEM_NO_DLCLOSE") == NULL)
+        dlclose(n->dl);
+    n->dl = NULL;
+}
