@@ -138,12 +138,18 @@ static int topic_add_sub(struct topic *t, struct sub *s)
     return 0;
 }
 
+static void free_fields(tandem_field *fields)
+{
+    for (tandem_field *f = fields; f && f->name; f++)
+        free((char *)f->name);
+    free(fields);
+}
+
 static void topic_free(struct topic *t)
 {
     free(t->name);
-    for (tandem_field *f = t->fields; f && f->name; f++)
-        free((char *)f->name);
-    free(t->fields);
+    free_fields(t->fields);
+    free_fields(t->pending_fields);
     for (int p = 0; p < 3; p++)
         free(t->subs[p]);
     free(t);
@@ -216,9 +222,11 @@ int bus_declare(struct bus *b, node *owner, const char *name, const tandem_field
     struct topic *t = bus_topic(b, name, 1);
     if (t == NULL)
         return TANDEM_NOMEM;
-    if (t->owner) {
+    /* the new version of a script being reloaded: staged until the swap */
+    int reloading = t->owner && t->owner != owner && strcmp(t->owner->name, owner->name) == 0;
+    if ((t->owner && !reloading) || t->pending_owner) {
         snprintf(owner->error, sizeof owner->error, "topic %s is already declared by %s", name,
-                 t->owner->name);
+                 (t->owner ? t->owner : t->pending_owner)->name);
         return TANDEM_MISUSE;
     }
     for (const tandem_field *f = fields; f && f->name; f++)
@@ -227,8 +235,15 @@ int bus_declare(struct bus *b, node *owner, const char *name, const tandem_field
                      f->name);
             return TANDEM_MISUSE;
         }
-    if ((t->fields = copy_fields(fields)) == NULL)
+    tandem_field *copy = copy_fields(fields);
+    if (copy == NULL)
         return TANDEM_NOMEM;
+    if (reloading) {
+        t->pending_fields = copy;
+        t->pending_owner = owner;
+        return TANDEM_OK;
+    }
+    t->fields = copy;
     t->owner = owner;
     t->apply = apply;
     return TANDEM_OK;
@@ -329,12 +344,15 @@ static void topic_drop_owner(struct topic *t, node *owner)
         t->nsubs[p] = w;
     }
     if (t->owner == owner) {
-        for (tandem_field *f = t->fields; f && f->name; f++)
-            free((char *)f->name);
-        free(t->fields);
+        free_fields(t->fields);
         t->fields = NULL;
         t->owner = NULL;
         t->apply = NULL;
+    }
+    if (t->pending_owner == owner) {
+        free_fields(t->pending_fields);
+        t->pending_fields = NULL;
+        t->pending_owner = NULL;
     }
 }
 
@@ -361,9 +379,19 @@ void bus_transfer(struct bus *b, node *from, node *to)
     for (size_t i = 0; i < b->nsubs; i++)
         if (b->subs[i]->owner == from)
             b->subs[i]->owner = to;
-    for (size_t i = 0; i < b->ntopics; i++)
-        if (b->topics[i]->owner == from)
-            b->topics[i]->owner = to;
+    for (size_t i = 0; i < b->ntopics; i++) {
+        struct topic *t = b->topics[i];
+        if (t->owner == from)
+            t->owner = to;
+        if (t->pending_owner == from) { /* the staged declaration takes over */
+            free_fields(t->fields);
+            t->fields = t->pending_fields;
+            t->owner = to;
+            t->apply = NULL; /* scripts declare no projections */
+            t->pending_fields = NULL;
+            t->pending_owner = NULL;
+        }
+    }
 }
 
 static void sort_list(struct sub **list, size_t n)
@@ -899,7 +927,7 @@ static int deliver_one(void *ud, const struct outbox_item *item)
     struct loaded l = {NULL, {0}};
     store_journal_get(st, item->event, load_row, &l);
     if (l.ev == NULL) {
-        log_msg(LOG_ERROR, s->owner->name, "cannot read event %" PRId64 " for delivery: %s",
+        log_msg(LOG_ERROR, NULL, "cannot read event %" PRId64 " for delivery: %s",
                 item->event, l.err);
         return 0;
     }
@@ -920,7 +948,8 @@ static int deliver_one(void *ud, const struct outbox_item *item)
     free(b->chain_error);
     b->chain_error = NULL;
     int64_t delay = retry_delay(item->attempts);
-    log_msg(LOG_WARN, s->owner->name,
+    char label[80];
+    log_msg(LOG_WARN, node_label(s->owner, label, sizeof label),
             "after handler for %s (event %" PRId64 ") failed, attempt %" PRId64
             ", retrying in %" PRId64 "s: %s",
             l.ev->topic, item->event, item->attempts + 1, delay, why ? why : store_errmsg(st));

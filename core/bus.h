@@ -26,6 +26,8 @@ struct topic {
     node *owner;         /* who declared it; NULL for a custom topic */
     tandem_field *fields; /* copied schema, {NULL}-terminated; NULL if undeclared */
     tandem_apply apply;  /* state projection, or NULL */
+    node *pending_owner; /* a script being reloaded redeclares its topic */
+    tandem_field *pending_fields;
     struct sub **subs[3];
     size_t nsubs[3];
 };

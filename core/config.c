@@ -27,6 +27,12 @@
 /* inih keeps at most 49 bytes of a section name and cuts it silently. */
 #define INIH_MAX_SECTION 49
 
+struct config_error {
+    int line;
+    int seq; /* keeps errors of one line in the order found */
+    char *msg;
+};
+
 struct reader {
     FILE *f;
     const char *path;
@@ -35,7 +41,7 @@ struct reader {
     int lineno;           /* physical line last handed to inih */
     int continuation;     /* that line is an indented continuation */
     struct config *c;
-    buf *errors;
+    struct config_error *err; /* sorted by line before they are reported */
     int nerrors;
 };
 
@@ -49,8 +55,31 @@ static void config_error(struct reader *r, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    buf_printf(r->errors, "%s:%d: %s\n", r->path, line, msg);
+    struct config_error *e = realloc(r->err, ((size_t)r->nerrors + 1) * sizeof *e);
+    if (e == NULL)
+        return;
+    r->err = e;
+    e[r->nerrors].line = line;
+    e[r->nerrors].seq = r->nerrors;
+    e[r->nerrors].msg = strdup(msg);
     r->nerrors++;
+}
+
+static int by_line(const void *a, const void *b)
+{
+    const struct config_error *x = a, *y = b;
+    return x->line != y->line ? (x->line > y->line) - (x->line < y->line) : x->seq - y->seq;
+}
+
+static void report_errors(struct reader *r, buf *errors)
+{
+    qsort(r->err, (size_t)r->nerrors, sizeof *r->err, by_line);
+    for (int i = 0; i < r->nerrors; i++) {
+        buf_printf(errors, "%s:%d: %s\n", r->path, r->err[i].line,
+                   r->err[i].msg ? r->err[i].msg : "out of memory");
+        free(r->err[i].msg);
+    }
+    free(r->err);
 }
 
 static char *skip_space(char *s)
@@ -274,7 +303,7 @@ int config_load(const char *path, struct config **out, buf *errors)
         return -1;
     }
     struct config *c = calloc(1, sizeof *c);
-    struct reader r = {.f = f, .path = path, .c = c, .errors = errors};
+    struct reader r = {.f = f, .path = path, .c = c};
     if (c == NULL || (c->path = strdup(path)) == NULL || (c->dir = absolute_dir(path)) == NULL) {
         buf_printf(errors, "%s: cannot read the configuration: %s\n", path, strerror(errno));
         fclose(f);
@@ -289,6 +318,7 @@ int config_load(const char *path, struct config **out, buf *errors)
         config_error(&r, rc > 0 ? rc : 0, rc > 0 ? "cannot parse this line" : "out of memory");
     free(r.line);
     fclose(f);
+    report_errors(&r, errors);
     *out = c;
     return r.nerrors;
 }
@@ -638,8 +668,7 @@ options *options_bind(const struct config *c, const char *section, const tandem_
         s->key = e->key;
         s->line = e->line;
         if (option_parse(c, def, e->value, s, why, sizeof why) != 0) {
-            buf_printf(errors, "%s:%d: [%s] %s: %s, expected %s\n", c->path, e->line, section,
-                       e->key, why, type_expectations[def->type]);
+            buf_printf(errors, "%s:%d: [%s] %s: %s\n", c->path, e->line, section, e->key, why);
             (*nerrors)++;
             option_slot_free(s);
             continue;

@@ -409,6 +409,24 @@ static void start_node(struct host *h, node *n)
     }
 }
 
+static int refused_count(const struct host *h)
+{
+    int refused = 0;
+    for (size_t i = 0; i < h->n; i++)
+        refused += h->nodes[i]->state == NODE_REFUSED;
+    return refused;
+}
+
+static int strict_failure(const struct host *h)
+{
+    int refused = refused_count(h);
+    if (refused == 0 || !h->core->strict)
+        return 0;
+    log_msg(LOG_ERROR, NULL, "[core] strict = yes: %d refusal%s, stopping", refused,
+            refused == 1 ? "" : "s");
+    return 1;
+}
+
 int host_load(struct host *h, enum host_mode mode)
 {
     h->mode = mode;
@@ -423,18 +441,12 @@ int host_load(struct host *h, enum host_mode mode)
     for (size_t i = 0; i < h->n; i++)
         init_node(h, h->nodes[i]);
     bus_sort(h->core->bus);
+    if (strict_failure(h))
+        return -1; /* nothing was started */
     if (mode == HOST_RUN)
         for (size_t i = 0; i < h->n; i++)
             start_node(h, h->nodes[i]);
-    int refused = 0;
-    for (size_t i = 0; i < h->n; i++)
-        refused += h->nodes[i]->state == NODE_REFUSED;
-    if (refused && h->core->strict) {
-        log_msg(LOG_ERROR, NULL, "[core] strict = yes: %d refusal%s, stopping", refused,
-                refused == 1 ? "" : "s");
-        return -1;
-    }
-    return refused;
+    return strict_failure(h) ? -1 : refused_count(h);
 }
 
 void host_free(struct host *h)

@@ -24,56 +24,54 @@ static int check_file(node *n, const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        node_refuse(n, "%s: %s", path, errno == ENOENT ? "file not found" : strerror(errno));
+        node_refuse(n, "%s", errno == ENOENT ? "file not found" : strerror(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        node_refuse(n, "%s: not a regular file", path);
+        node_refuse(n, "not a regular file");
         return -1;
     }
     if (st.st_mode & S_IWOTH) {
-        node_refuse(n, "%s: writable by anyone, so anyone could run code in tandem; "
-                       "chmod o-w it",
-                    path);
+        node_refuse(n, "writable by anyone, so anyone could run code in tandem; chmod o-w it");
         return -1;
     }
     return 0;
 }
 
-static int check_descriptor(node *n, const char *path, const tandem_plugin_desc *d)
+static int check_descriptor(node *n, const tandem_plugin_desc *d)
 {
     if (d == NULL) {
-        node_refuse(n, "%s: tandem_plugin_entry() returned no descriptor", path);
+        node_refuse(n, "tandem_plugin_entry() returned no descriptor");
         return -1;
     }
     if (d->magic != TANDEM_PLUGIN_MAGIC) {
-        node_refuse(n, "%s: bad magic 0x%08x, not a tandem plugin descriptor", path, d->magic);
+        node_refuse(n, "bad magic 0x%08x, not a tandem plugin descriptor", d->magic);
         return -1;
     }
     if (d->abi_major != TANDEM_ABI_MAJOR) {
         node_refuse(n,
-                    "%s: built for tandem ABI %u.%u, but this tandem speaks ABI %d; "
+                    "built for tandem ABI %u.%u, but this tandem speaks ABI %d; "
                     "rebuild the plugin against this tandem's <tandem/plugin.h>",
-                    path, d->abi_major, d->abi_minor, TANDEM_ABI_MAJOR);
+                    d->abi_major, d->abi_minor, TANDEM_ABI_MAJOR);
         return -1;
     }
     if (d->abi_minor > TANDEM_ABI_MINOR) {
-        node_refuse(n, "%s: needs ABI %u.%u, but this tandem provides %d.%d; upgrade tandem",
-                    path, d->abi_major, d->abi_minor, TANDEM_ABI_MAJOR, TANDEM_ABI_MINOR);
+        node_refuse(n, "needs ABI %u.%u, but this tandem provides %d.%d; upgrade tandem",
+                    d->abi_major, d->abi_minor, TANDEM_ABI_MAJOR, TANDEM_ABI_MINOR);
         return -1;
     }
     if (d->size < DESC_V1_SIZE) {
-        node_refuse(n, "%s: descriptor is %u bytes, smaller than ABI 1.0's %zu", path, d->size,
+        node_refuse(n, "descriptor is %u bytes, smaller than ABI 1.0's %zu", d->size,
                     DESC_V1_SIZE);
         return -1;
     }
     if (d->name == NULL || !text_is_name(d->name) || strcmp(d->name, n->name) != 0) {
-        node_refuse(n, "%s: the plugin calls itself '%s', but the section is [plugin.%s]", path,
+        node_refuse(n, "the plugin calls itself '%s', but the section is [plugin.%s]",
                     d->name ? d->name : "(null)", n->name);
         return -1;
     }
     if (d->version == NULL || d->init == NULL) {
-        node_refuse(n, "%s: the descriptor has no %s", path, d->version ? "init" : "version");
+        node_refuse(n, "the descriptor has no %s", d->version ? "init" : "version");
         return -1;
     }
     return 0;
@@ -99,21 +97,21 @@ int loader_open(node *n, const char *path)
     n->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (n->dl == NULL) {
         const char *why = dlerror();
-        node_refuse(n, "cannot load %s: %s (check for missing libraries with `ldd %s`)", path,
+        node_refuse(n, "cannot load it: %s (check for missing libraries with `ldd %s`)",
                     why ? why : "unknown error", path);
         return -1;
     }
     const tandem_plugin_desc *(*entry)(void);
     *(void **)&entry = dlsym(n->dl, "tandem_plugin_entry");
     if (entry == NULL) {
-        node_refuse(n, "%s is not a tandem plugin: it has no tandem_plugin_entry symbol", path);
+        node_refuse(n, "not a tandem plugin: it has no tandem_plugin_entry symbol");
         goto fail;
     }
     n->desc = entry();
-    if (check_descriptor(n, path, n->desc) != 0)
+    if (check_descriptor(n, n->desc) != 0)
         goto fail;
     if (copy_identity(n, n->desc) != 0) {
-        node_refuse(n, "%s: out of memory", path);
+        node_refuse(n, "out of memory");
         goto fail;
     }
     return 0;

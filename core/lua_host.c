@@ -164,6 +164,7 @@ static int l_after(lua_State *L)
 /* tandem.emit(topic, fields) -> id | nil, reason */
 static int l_emit(lua_State *L)
 {
+    sandbox_check(L);
     struct script *s = script_of(L);
     const char *topic = luaL_checkstring(L, 1);
     if (!lua_isnoneornil(L, 2))
@@ -206,6 +207,7 @@ static int l_emit(lua_State *L)
 
 static int l_kv_get(lua_State *L)
 {
+    sandbox_check(L);
     struct script *s = script_of(L);
     const char *key = luaL_checkstring(L, 1);
     tandem_value v;
@@ -223,6 +225,7 @@ static int l_kv_get(lua_State *L)
 
 static int l_kv_set(lua_State *L)
 {
+    sandbox_check(L);
     struct script *s = script_of(L);
     const char *key = luaL_checkstring(L, 1);
     tandem_value v;
@@ -341,6 +344,14 @@ static int l_declare(lua_State *L)
         lua_pop(L, 1);
     }
     fields[n] = (tandem_field){NULL, 0, 0};
+    /* a Lua table has no order: declare fields alphabetically, so that the
+    ** journal's field order is stable */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(fields[j - 1].name, fields[j].name) > 0; j--) {
+            tandem_field tmp = fields[j];
+            fields[j] = fields[j - 1];
+            fields[j - 1] = tmp;
+        }
     if (bus_declare(s->core->bus, s->node, topic, fields, NULL) != TANDEM_OK)
         return luaL_error(L, "tandem.declare: %s", s->node->error);
     return 0;
@@ -479,16 +490,20 @@ static int l_register(lua_State *L)
     }
     lua_pop(L, 2);
     lua_getfield(L, 1, "requires");
-    for (lua_Integer i = 1; lua_istable(L, -1) && lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
-        char name[64], min[32] = "";
-        if (sscanf(lua_tostring(L, -1), "%63[a-z0-9_] >= %31s", name, min) < 1)
-            return luaL_error(L, "tandem.register: requires \"%s\"? write \"name\" or "
-                                 "\"name >= 1.2\"",
-                              lua_tostring(L, -1));
-        node_add_dep(n, name, min[0] ? min : NULL);
-        lua_pop(L, 1);
+    if (lua_istable(L, -1)) {
+        for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+            char name[64], min[32] = "";
+            if (sscanf(lua_tostring(L, -1), "%63[a-z0-9_] >= %31s", name, min) < 1)
+                return luaL_error(L, "tandem.register: requires \"%s\"? write \"name\" or "
+                                     "\"name >= 1.2\"",
+                                  lua_tostring(L, -1));
+            if (node_add_dep(n, name, min[0] ? min : NULL) != TANDEM_OK)
+                return luaL_error(L, "out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1); /* the value that ended the list */
     }
-    lua_pop(L, 2);
+    lua_pop(L, 1);
     lua_getfield(L, 1, "options");
     if (lua_istable(L, -1))
         bind_declared_options(L, s);

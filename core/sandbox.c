@@ -24,11 +24,18 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->mem -= old;
         return NULL;
     }
-    if (nsize > old && sb->limits.memory && sb->mem - old + nsize > sb->limits.memory)
+    if (nsize > old && sb->limits.memory && sb->mem - old + nsize > sb->limits.memory) {
+        /* Lua answers a refusal with a full collection and one retry of the
+        ** same request; only if that fails too is the limit really hit. */
+        sb->refused = 1;
+        sb->refused_size = nsize;
         return NULL;
+    }
     void *p = realloc(ptr, nsize);
     if (p == NULL)
         return nsize <= old ? ptr : NULL;
+    if (sb->refused && nsize == sb->refused_size && nsize > old)
+        sb->refused = 0; /* the retry after the emergency collection worked */
     sb->mem = sb->mem - old + nsize;
     if (sb->mem > sb->mem_peak)
         sb->mem_peak = sb->mem;
@@ -91,6 +98,7 @@ static void sandbox_arm(lua_State *L, struct sandbox *sb)
 {
     sb->used = 0;
     sb->killed = SANDBOX_ALIVE;
+    sb->refused = 0;
     clock_gettime(CLOCK_MONOTONIC, &sb->deadline);
     sb->deadline.tv_sec += sb->limits.time_ms / 1000;
     sb->deadline.tv_nsec += (sb->limits.time_ms % 1000) * 1000000;
@@ -104,14 +112,31 @@ static void sandbox_arm(lua_State *L, struct sandbox *sb)
 /* ---------------------------------------------------------------------- */
 /* pcall and xpcall that cannot swallow a kill                            */
 
-/* A memory error means the cap was hit: that is a kill too. */
+/* A refused allocation means the cap was hit: that is a kill too (some
+** library code reports it as an ordinary error, not LUA_ERRMEM). */
 static void rethrow_if_killed(lua_State *L, int status)
 {
     struct sandbox *sb = sandbox_of(L);
-    if (status == LUA_ERRMEM && !sb->killed)
+    if ((status == LUA_ERRMEM || sb->refused) && !sb->killed)
         sb->killed = SANDBOX_MEMORY;
     if (sb->killed)
         luaL_error(L, "%s", sandbox_kill_reason(sb));
+}
+
+void sandbox_check(lua_State *L)
+{
+    rethrow_if_killed(L, LUA_OK);
+}
+
+/* coroutine.resume returns a kill as (false, message); re-raise it here. */
+static int safe_resume(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    sandbox_check(L);
+    return lua_gettop(L);
 }
 
 static int finish_pcall(lua_State *L, int status, lua_KContext extra)
@@ -229,6 +254,11 @@ static void open_libraries(lua_State *L)
     lua_register(L, "pcall", safe_pcall);
     lua_register(L, "xpcall", safe_xpcall);
     lua_register(L, "collectgarbage", safe_collectgarbage);
+    lua_getglobal(L, LUA_COLIBNAME);
+    lua_getfield(L, -1, "resume");
+    lua_pushcclosure(L, safe_resume, 1);
+    lua_setfield(L, -2, "resume");
+    lua_pop(L, 1);
 }
 
 lua_State *sandbox_new(struct sandbox *sb)
@@ -292,14 +322,26 @@ int sandbox_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen
     int status = lua_pcall(L, nargs, nresults, base);
     lua_sethook(L, NULL, 0, 0);
     lua_remove(L, base);
-    if (status == LUA_OK)
+    if (status == LUA_OK && !sb->killed && !sb->refused)
         return LUA_OK;
-    if (status == LUA_ERRMEM)
+    if (status == LUA_OK) { /* a kill the script reached past (in a coroutine) */
+        lua_pop(L, nresults > 0 ? nresults : 0);
+        if (!sb->killed)
+            sb->killed = SANDBOX_MEMORY;
+        lua_pushstring(L, sandbox_kill_reason(sb));
+        status = LUA_ERRRUN;
+    }
+    if (status == LUA_ERRMEM || sb->refused)
         sb->killed = SANDBOX_MEMORY;
-    if (status == LUA_ERRMEM || (sb->killed == SANDBOX_MEMORY && !lua_isstring(L, -1)))
+    const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error";
+    if (sb->killed == SANDBOX_MEMORY) {
         describe_memory_kill(sb, err, errlen);
-    else
-        snprintf(err, errlen, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "error");
+        size_t used = strlen(err);
+        if (status != LUA_ERRMEM && used + 2 < errlen)
+            snprintf(err + used, errlen - used, "\n%s", msg);
+    } else {
+        snprintf(err, errlen, "%s", msg);
+    }
     lua_pop(L, 1);
     /* a kill must not leave the next call with a dead budget or a fast hook */
     int killed = sb->killed;

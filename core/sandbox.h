@@ -36,6 +36,8 @@ struct sandbox {
     int64_t used;    /* instructions in the current call */
     struct timespec deadline;
     int killed;      /* enum sandbox_kill */
+    int refused;     /* the allocator refused growth past the cap */
+    size_t refused_size;
     const char *where_source; /* last position seen by the hook */
     int where_line;
     void *owner;     /* the host's record of the script */
@@ -58,5 +60,9 @@ int sandbox_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen
 
 /* Human description of why the last call was stopped ("" if it was not). */
 const char *sandbox_kill_reason(const struct sandbox *sb);
+
+/* Raises the kill again if a limit was hit: host functions call it first so
+** that a script cannot act (emit, write) after its budget ran out. */
+void sandbox_check(lua_State *L);
 
 #endif
