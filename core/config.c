@@ -73,6 +73,8 @@ static int by_line(const void *a, const void *b)
 
 static void report_errors(struct reader *r, buf *errors)
 {
+    if (r->nerrors == 0)
+        return;
     qsort(r->err, (size_t)r->nerrors, sizeof *r->err, by_line);
     for (int i = 0; i < r->nerrors; i++) {
         buf_printf(errors, "%s:%d: %s\n", r->path, r->err[i].line,
