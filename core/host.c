@@ -353,7 +353,8 @@ static void order_nodes(struct host *h)
     for (size_t i = 0; i < h->n; i++)
         if (!placed[i])
             sorted[k++] = h->nodes[i];
-    memcpy(h->nodes, sorted, h->n * sizeof *sorted);
+    if (h->n)
+        memcpy(h->nodes, sorted, h->n * sizeof *sorted);
     for (size_t i = 0; i < h->n; i++)
         h->nodes[i]->rank = (int)i + 1; /* the core is rank 0 */
 done:
