@@ -76,9 +76,7 @@ static int api_veto(tandem_event *ev, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    free(ev->veto);
-    ev->veto = strdup(reason);
-    return TANDEM_VETO;
+    return event_veto(ev, reason);
 }
 
 static const char *api_event_topic(const tandem_event *ev)

@@ -19,6 +19,7 @@
 #include "bus.h"
 #include "host.h"
 #include "log.h"
+#include "model.h"
 #include "text.h"
 
 #ifndef PLUGINDIR
@@ -40,6 +41,8 @@ static const tandem_option core_schema[] = {
      "full (every commit survives power loss) or normal (survives a crash)"},
     {"busy_timeout", TANDEM_OPT_DURATION, "5s", 0, 600000, 0,
      "how long to wait for another process's write"},
+    {"volunteer_prefix", TANDEM_OPT_TEXT, "V", 0, 0, 0,
+     "prefix of volunteer numbers, followed by 8 digits"},
     {NULL, 0, NULL, 0, 0, 0, NULL}};
 
 int64_t core_now(const struct core *c)
@@ -146,12 +149,13 @@ static int set_paths(struct core *c, const struct core_args *a)
 
 static int check_sections(const struct config *cfg, buf *errors)
 {
-    static const char *const kinds[] = {"core", "plugin.NAME", "script.NAME"};
+    static const char *const plain[] = {"core", "attendance", "certificate"};
     int nerrors = 0;
     for (size_t i = 0; i < cfg->ns; i++) {
         const char *s = cfg->s[i].name;
         const char *dot = strchr(s, '.');
-        if (strcmp(s, "core") == 0)
+        if (strcmp(s, "core") == 0 || strcmp(s, "attendance") == 0 ||
+            strcmp(s, "certificate") == 0)
             continue;
         if (dot && (strncmp(s, "plugin.", 7) == 0 || strncmp(s, "script.", 7) == 0)) {
             if (text_is_name(dot + 1))
@@ -164,11 +168,13 @@ static int check_sections(const struct config *cfg, buf *errors)
         }
         char head[64];
         snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - s) : (int)strlen(s), s);
-        const char *kinds_plain[] = {"core", "plugin", "script"};
-        const char *hint = text_suggest(head, kinds_plain, 3);
-        buf_printf(errors, "%s:%d: unknown section [%s]; sections are [%s], [%s] and [%s]%s%s%s\n",
-                   cfg->path, cfg->s[i].line, s, kinds[0], kinds[1], kinds[2],
-                   hint ? " (did you mean [" : "", hint ? hint : "", hint ? "...]?)" : "");
+        const char *words[] = {plain[0], plain[1], plain[2], "plugin", "script"};
+        const char *hint = text_suggest(head, words, 5);
+        buf_printf(errors,
+                   "%s:%d: unknown section [%s]; sections are [core], [attendance], "
+                   "[certificate], [plugin.NAME] and [script.NAME]%s%s%s\n",
+                   cfg->path, cfg->s[i].line, s, hint ? " (did you mean [" : "",
+                   hint ? hint : "", hint ? "]?)" : "");
         nerrors++;
     }
     return nerrors;
@@ -273,7 +279,11 @@ static int read_config(struct core *c, const struct core_args *a)
     }
     c->config_path = strdup(path);
     c->opts = options_bind(c->config, "core", core_schema, NULL, &errors, &nerrors);
-    if (c->opts == NULL) {
+    c->attendance = options_bind(c->config, "attendance", attendance_schema, NULL, &errors,
+                                 &nerrors);
+    c->certificate = options_bind(c->config, "certificate", certificate_schema, NULL, &errors,
+                                  &nerrors);
+    if (c->opts == NULL || c->attendance == NULL || c->certificate == NULL) {
         buf_free(&errors);
         return 1;
     }
@@ -337,6 +347,11 @@ int core_open(struct core **out, const struct core_args *a)
         return 1;
     if ((c->bus = bus_new(c)) == NULL || (c->host = host_new(c)) == NULL)
         return 1;
+    char err[600];
+    if (model_init(c, err, sizeof err) != 0) {
+        fprintf(stderr, "tandem: error: %s: %s\n", c->database, err);
+        return 1;
+    }
     if (host_load(c->host, a->mode) < 0)
         return 1;
     if (a->mode == HOST_RUN && a->store == CORE_STORE_FILE)
@@ -353,6 +368,8 @@ void core_close(struct core *c)
     store_close(c->store);
     node_free(c->self);
     options_free(c->opts);
+    options_free(c->attendance);
+    options_free(c->certificate);
     config_free(c->config);
     free(c->config_path);
     free(c->database);

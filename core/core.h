@@ -18,6 +18,8 @@ struct host;
 struct core {
     struct config *config; /* NULL when run without a file */
     options *opts;         /* [core] */
+    options *attendance;   /* [attendance]: default check-in policies */
+    options *certificate;  /* [certificate] */
     store *store;
     struct bus *bus;
     struct host *host;

@@ -99,6 +99,13 @@ const tandem_value *event_find(const tandem_event *ev, const char *name)
     return NULL;
 }
 
+int event_veto(tandem_event *ev, const char *reason)
+{
+    free(ev->veto);
+    ev->veto = strdup(reason);
+    return TANDEM_VETO;
+}
+
 static int replace_string(char **slot, const char *s)
 {
     char *copy = NULL;

@@ -45,6 +45,9 @@ int event_set_text(tandem_event *ev, const char *name, const char *s);
 /* The field's value (borrowed), or NULL. */
 const tandem_value *event_find(const tandem_event *ev, const char *name);
 
+/* Records a BEFORE handler's reason and returns TANDEM_VETO. */
+int event_veto(tandem_event *ev, const char *reason);
+
 /* Metadata setters copy their strings; NULL clears. 0, or TANDEM_NOMEM. */
 int event_set_meta(tandem_event *ev, const char *actor, const char *source, const char *key);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "schema.h"
 #include "text.h"
 
 /* The descriptor fields of ABI 1.0, which every plugin has. */
@@ -122,57 +123,12 @@ fail:
     return -1;
 }
 
-static int check_migrations(node *n, int *last)
-{
-    *last = 0;
-    for (const tandem_migration *m = n->desc->migrations; m && m->sql; m++) {
-        if (m->version <= *last) {
-            node_refuse(n, "migration versions must ascend from 1 (%d after %d)", m->version,
-                        *last);
-            return -1;
-        }
-        *last = m->version;
-    }
-    return 0;
-}
-
 int loader_migrate(node *n, store *st)
 {
-    int last, current;
-    if (check_migrations(n, &last) != 0)
-        return -1;
-    if (store_schema_version(st, n->name, &current) != TANDEM_OK) {
-        node_refuse(n, "%s", store_errmsg(st));
-        return -1;
-    }
-    if (current > last) {
-        node_refuse(n,
-                    "the database holds schema version %d of %s, but this plugin knows only up "
-                    "to %d: downgrades are refused (install the newer plugin)",
-                    current, n->name, last);
-        return -1;
-    }
-    if (current == last)
-        return 0;
+    char err[600];
     struct store_scope scope = {n->name, 1};
-    if (store_begin(st) != TANDEM_OK) {
-        node_refuse(n, "%s", store_errmsg(st));
-        return -1;
-    }
-    for (const tandem_migration *m = n->desc->migrations; m && m->sql; m++) {
-        if (m->version <= current)
-            continue;
-        if (store_exec_script(st, &scope, m->sql) != TANDEM_OK ||
-            store_schema_set(st, n->name, m->version) != TANDEM_OK) {
-            node_refuse(n, "migration %d failed, every pending step was rolled back: %s",
-                        m->version, store_errmsg(st));
-            store_rollback(st);
-            return -1;
-        }
-    }
-    if (store_commit(st) != TANDEM_OK) {
-        node_refuse(n, "migrations: %s", store_errmsg(st));
-        store_rollback(st);
+    if (schema_migrate(st, n->name, n->desc->migrations, &scope, err, sizeof err) != 0) {
+        node_refuse(n, "%s", err);
         return -1;
     }
     return 0;

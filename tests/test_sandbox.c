@@ -214,13 +214,13 @@ static void test_load_failures(void)
 static void test_reload(void)
 {
     const char *v1 = "tandem.register{ version = '1.0' }\n"
-                     "tandem.before('signup.created', function() return false, '报名已截止' end)\n";
+                     "tandem.before('enrolment.requested', function() return false, '报名已截止' end)\n";
     struct core *c = core_with("rules", v1, NULL);
-    struct outcome o = run(c, "signup.created");
+    struct outcome o = run(c, "enrolment.requested");
     is_str(o.msg, "报名已截止", "version 1 vetoes");
     free(o.log);
     harness_write("rules.lua", "tandem.register{ version = '2.0' }\n"
-                               "tandem.before('signup.created', function( return end)\n");
+                               "tandem.before('enrolment.requested', function( return end)\n");
     harness_capture();
     int failed = host_reload(c->host);
     char *log = harness_captured();
@@ -228,17 +228,17 @@ static void test_reload(void)
     like(log, "version 1.0 keeps running", "and says the old version keeps running");
     free(log);
     is_str(host_find(c->host, "rules")->version, "1.0", "the old version is still loaded");
-    o = run(c, "signup.created");
+    o = run(c, "enrolment.requested");
     is_str(o.msg, "报名已截止", "and still vetoes");
     free(o.log);
     harness_write("rules.lua", "tandem.register{ version = '2.0' }\n"
-                               "tandem.before('signup.created', function() return false, '名额已满' end)\n");
+                               "tandem.before('enrolment.requested', function() return false, '名额已满' end)\n");
     harness_capture();
     failed = host_reload(c->host);
     free(harness_captured());
     is_int(failed, 0, "a good reload succeeds");
     is_str(host_find(c->host, "rules")->version, "2.0", "the new version is loaded");
-    o = run(c, "signup.created");
+    o = run(c, "enrolment.requested");
     is_str(o.msg, "名额已满", "and its handler replaced the old one (not added to it)");
     free(o.log);
     core_close(c);

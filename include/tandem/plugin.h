@@ -159,6 +159,7 @@ typedef struct tandem_field {
     unsigned flags;   /* TANDEM_FIELD_REQUIRED */
 } tandem_field;
 #define TANDEM_FIELD_REQUIRED 1u
+#define TANDEM_FIELD_PRIVATE 2u /* personal data: masked wherever events are shown */
 
 /* A dependency: another plugin or script that must be running first. */
 typedef struct tandem_dep {
