@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "command.h"
 #include "text.h"
+#include "value.h"
 
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 {
@@ -181,4 +183,90 @@ void table_free(struct table *t)
         free(t->cells[i]);
     free(t->cells);
     free(t);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Query results                                                          */
+
+struct rows {
+    jw *w;                     /* JSON output, or */
+    struct table *t;           /* a table */
+    const struct cli_columns *cols;
+    int count;
+};
+
+static int print_row(void *ud, int ncols, const tandem_value *cols)
+{
+    struct rows *r = ud;
+    buf cell[24];
+    const char *cells[24];
+    int n = ncols < 24 ? ncols : 24;
+    r->count++;
+    if (r->w)
+        jw_object(r->w);
+    for (int i = 0; i < n; i++) {
+        cell[i] = (buf)BUF_INIT;
+        if (r->cols->times && r->cols->times[i] && cols[i].type == TANDEM_INT) {
+            char when[32];
+            cli_format_time(cols[i].u.i, when);
+            buf_puts(&cell[i], when);
+        } else if (cols[i].type != TANDEM_NIL) {
+            value_format(&cell[i], &cols[i]);
+        }
+        cells[i] = buf_str(&cell[i]);
+        if (r->w) {
+            jw_key(r->w, r->cols->names[i]);
+            if (cols[i].type == TANDEM_INT && !(r->cols->times && r->cols->times[i]))
+                jw_int(r->w, cols[i].u.i);
+            else if (cols[i].type == TANDEM_REAL)
+                jw_real(r->w, cols[i].u.r);
+            else if (cols[i].type == TANDEM_NIL)
+                jw_null(r->w);
+            else
+                jw_string(r->w, cells[i]);
+        }
+    }
+    if (r->w)
+        jw_end(r->w);
+    else
+        table_add(r->t, cells);
+    for (int i = 0; i < n; i++)
+        buf_free(&cell[i]);
+    return 0;
+}
+
+void cli_query_json(struct cli *cli, jw *w, const char *sql, const tandem_value *args, int nargs,
+                    const struct cli_columns *cols)
+{
+    struct rows r = {w, NULL, cols, 0};
+    jw_array(w);
+    command_query(cli->core, sql, args, nargs, print_row, &r);
+    jw_end(w);
+}
+
+int cli_query_table(struct cli *cli, const char *sql, const tandem_value *args, int nargs,
+                    const struct cli_columns *cols)
+{
+    struct rows r = {NULL, table_new(cols->n, cols->heads), cols, 0};
+    command_query(cli->core, sql, args, nargs, print_row, &r);
+    table_print(r.t, stdout);
+    table_free(r.t);
+    return r.count;
+}
+
+void cli_print_query(struct cli *cli, const char *sql, const tandem_value *args, int nargs,
+                     const char *const *heads, const char *const *names, int ncols,
+                     const int *time_cols)
+{
+    struct cli_columns cols = {heads, names, ncols, time_cols};
+    if (!cli->json) {
+        cli_query_table(cli, sql, args, nargs, &cols);
+        return;
+    }
+    buf json = BUF_INIT;
+    jw w;
+    jw_init(&w, &json, 1);
+    cli_query_json(cli, &w, sql, args, nargs, &cols);
+    cli_print_json(&json);
+    buf_free(&json);
 }

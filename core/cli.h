@@ -38,6 +38,9 @@ struct cli_command {
 
 /* Tables of commands, NULL-terminated, one per cli_*.c file. */
 extern const struct cli_command cli_core_commands[];
+extern const struct cli_command cli_model_commands[];
+extern const struct cli_command cli_service_commands[];
+extern const struct cli_command cli_record_commands[];
 
 /* Options of one command. A value option sets *value; a flag sets *flag. */
 struct cli_opt {
@@ -64,6 +67,26 @@ struct table *table_new(int ncols, const char *const *headers);
 void table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *out);
 void table_free(struct table *t);
+
+/* A query's columns: table headings, JSON keys, and which hold Unix times. */
+struct cli_columns {
+    const char *const *heads;
+    const char *const *names;
+    int n;
+    const int *times; /* may be NULL */
+};
+
+/* Runs a query (through the command layer) and prints its rows as an
+** aligned table, or as a JSON array with --json. */
+void cli_print_query(struct cli *cli, const char *sql, const tandem_value *args, int nargs,
+                     const char *const *heads, const char *const *names, int ncols,
+                     const int *time_cols);
+/* Writes a query's rows as a JSON array into w. */
+void cli_query_json(struct cli *cli, jw *w, const char *sql, const tandem_value *args, int nargs,
+                    const struct cli_columns *cols);
+/* Prints a query's rows as a table; returns how many rows there were. */
+int cli_query_table(struct cli *cli, const char *sql, const tandem_value *args, int nargs,
+                    const struct cli_columns *cols);
 
 /* Writes JSON to standard output followed by a newline. */
 void cli_print_json(buf *b);

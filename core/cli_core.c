@@ -13,6 +13,7 @@
 #include "command.h"
 #include "host.h"
 #include "lua_host.h"
+#include "mask.h"
 #include "value.h"
 
 /* ---------------------------------------------------------------------- */
@@ -169,21 +170,40 @@ struct events_out {
     struct table *t;
 };
 
-static void fields_text(const char *json, buf *out)
+/* The event of a journal row with its private fields (ID numbers, phones,
+** guardians ...) masked, as every output must show them. */
+static tandem_event *masked_event(struct bus *bus, const struct journal_row *r)
 {
-    /* fields as key=value, values as the CLI shows them */
-    char err[128];
-    tandem_event *ev = event_new("x.y");
-    if (ev == NULL || event_fields_parse(ev, json, err, sizeof err) != 0) {
-        buf_puts(out, json);
-        event_free(ev);
-        return;
+    char err[200];
+    tandem_event *ev = bus_event_from_row(r, err, sizeof err);
+    struct topic *t = ev ? bus_topic(bus, ev->topic, 0) : NULL;
+    for (size_t i = 0; ev && t && i < ev->n; i++) {
+        const tandem_field *f = t->fields;
+        while (f && f->name && strcmp(f->name, ev->f[i].name) != 0)
+            f++;
+        if (f == NULL || f->name == NULL || !(f->flags & TANDEM_FIELD_PRIVATE) ||
+            ev->f[i].v.type != TANDEM_TEXT)
+            continue;
+        char masked[256];
+        const char *in = ev->f[i].v.u.s.p;
+        if (strstr(f->name, "phone"))
+            mask_phone(in, masked, sizeof masked);
+        else if (strstr(f->name, "id_number"))
+            mask_id_number(in, masked, sizeof masked);
+        else
+            mask_name(in, masked, sizeof masked);
+        tandem_value v = tandem_text(masked);
+        event_set(ev, ev->f[i].name, &v);
     }
+    return ev;
+}
+
+static void fields_text(const tandem_event *ev, buf *out)
+{
     for (size_t i = 0; i < ev->n; i++) {
         buf_printf(out, "%s%s=", i ? " " : "", ev->f[i].name);
         value_format(out, &ev->f[i].v);
     }
-    event_free(ev);
 }
 
 static int event_row(void *ud, const struct journal_row *r)
@@ -206,7 +226,13 @@ static int event_row(void *ud, const struct journal_row *r)
         jw_key(&o->w, "key");
         r->key ? jw_string(&o->w, r->key) : jw_null(&o->w);
         jw_key(&o->w, "fields");
-        jw_raw(&o->w, r->fields);
+        tandem_event *ev = masked_event(o->cli->core->bus, r);
+        buf fields = BUF_INIT;
+        if (ev)
+            event_fields_json(ev, &fields);
+        jw_raw(&o->w, ev ? buf_str(&fields) : "null");
+        buf_free(&fields);
+        event_free(ev);
         jw_end(&o->w);
         return 0;
     }
@@ -216,7 +242,10 @@ static int event_row(void *ud, const struct journal_row *r)
     if (r->cause)
         snprintf(cause, sizeof cause, "%" PRId64, r->cause);
     cli_format_time(r->time, when);
-    fields_text(r->fields, &fields);
+    tandem_event *ev = masked_event(o->cli->core->bus, r);
+    if (ev)
+        fields_text(ev, &fields);
+    event_free(ev);
     const char *row[] = {id, when, r->topic, r->actor ? r->actor : "", cause, buf_str(&fields)};
     table_add(o->t, row);
     buf_free(&fields);

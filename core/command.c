@@ -33,3 +33,14 @@ int command_events(struct core *c, const struct journal_query *q, journal_fn fn,
 {
     return store_journal_scan(c->store, q, fn, ud);
 }
+
+int command_query(struct core *c, const char *sql, const tandem_value *args, int nargs,
+                  tandem_row_fn row, void *ud)
+{
+    return store_exec(c->store, NULL, sql, args, nargs, row, ud);
+}
+
+int command_submit_event(struct core *c, tandem_event *ev, struct bus_result *res)
+{
+    return bus_submit(c->bus, ev, res);
+}

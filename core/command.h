@@ -21,4 +21,63 @@ int command_emit(struct core *c, const char *topic, const char *json, const char
 /* Reads the journal. */
 int command_events(struct core *c, const struct journal_query *q, journal_fn fn, void *ud);
 
+/* The read path of interfaces: a query over the state, row by row. */
+int command_query(struct core *c, const char *sql, const tandem_value *args, int nargs,
+                  tandem_row_fn row, void *ud);
+
+/* Submits an event built by the caller (ownership passes). */
+int command_submit_event(struct core *c, tandem_event *ev, struct bus_result *res);
+
+/* ---- the shared model (command_model.c) ---- */
+
+struct spec;
+struct entity;
+
+/* A field given as text: a flag's value, a CSV cell, a JSON string. */
+struct field_input {
+    const char *name; /* the entity's field */
+    const char *text; /* NULL or "" means not given */
+};
+
+/* Converts text to the typed value a spec wants (dates in the forms
+** spreadsheets use, times, yes/no/是/否, names of referenced records ...).
+** On failure writes "field: what is wrong". The value is owned. */
+int command_value(struct core *c, const struct spec *s, const char *text, tandem_value *out,
+                  char *err, size_t errlen);
+
+/* The added (update_id == 0) or updated event of an entity from text inputs;
+** NULL with a message on bad input. */
+tandem_event *command_entity_event(struct core *c, const struct entity *e, int64_t update_id,
+                                   const struct field_input *in, size_t n, const char *source,
+                                   char *err, size_t errlen);
+
+int command_add(struct core *c, const struct entity *e, const struct field_input *in, size_t n,
+                struct bus_result *res);
+/* `which` is an id, a volunteer number or a unique name. */
+int command_update(struct core *c, const struct entity *e, const char *which,
+                   const struct field_input *in, size_t n, struct bus_result *res);
+
+/* Submits TOPIC with fields given as pairs: "i:NAME", (int64_t) value or
+** "s:NAME", (const char *) value (NULL skips it); the list ends with NULL. */
+int command_submit(struct core *c, const char *topic, struct bus_result *res, ...);
+
+/* Resolves a reference to a record of kind noun; on failure fills res with
+** BUS_INVALID and the reason, and returns -1. */
+int command_resolve(struct core *c, const char *noun, const char *text, int64_t *id,
+                    struct bus_result *res);
+
+/* ---- service hours (command_service.c) ---- */
+
+struct service_total {
+    char name[128];
+    char volunteer_no[40];
+    int64_t minutes; /* counted service, in whole minutes */
+    int64_t times;   /* person-times */
+};
+
+/* A person's counted service with check-in dates in [from, to] (either may
+** be NULL). -1 on a malformed date. */
+int command_hours(struct core *c, int64_t person, const char *from, const char *to,
+                  struct service_total *out);
+
 #endif

@@ -43,6 +43,8 @@ static const tandem_option core_schema[] = {
      "how long to wait for another process's write"},
     {"volunteer_prefix", TANDEM_OPT_TEXT, "V", 0, 0, 0,
      "prefix of volunteer numbers, followed by 8 digits"},
+    {"privileged_users", TANDEM_OPT_LIST, "root", 0, 0, 0,
+     "system users who may see full ID numbers (person reveal-id), each look journaled"},
     {NULL, 0, NULL, 0, 0, 0, NULL}};
 
 int64_t core_now(const struct core *c)
@@ -266,7 +268,8 @@ static int read_config(struct core *c, const struct core_args *a)
     buf errors = BUF_INIT;
     const char *path = config_path(a);
     int nerrors = 0;
-    if (a->no_config_ok && a->config_path == NULL && access(path, F_OK) != 0) {
+    if (a->no_config_ok && a->config_path == NULL && getenv("TANDEM_CONFIG") == NULL &&
+        access(path, F_OK) != 0) {
         c->config = NULL; /* built-in defaults */
     } else {
         nerrors = config_load(path, &c->config, &errors);

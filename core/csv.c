@@ -177,9 +177,11 @@ static void csv_utf8_census(const char *p, size_t n, size_t *good, size_t *bad, 
     }
 }
 
-/* Converts GB18030 to UTF-8, appending to out. Returns 0; -1 on bytes that
-** are not GB18030, with their offset in *bad; -2 when out of memory; -3 when
-** iconv has no GB18030 converter. */
+/* Converts GB18030 to UTF-8, appending to out. Windows' code page 936,
+** which Excel actually writes, also has the single byte 0x80 for '€', which
+** GB18030 lacks; it is taken as '€' too. Returns 0; -1 on bytes that are not
+** GB18030, with their offset in *bad; -2 when out of memory; -3 when iconv
+** has no GB18030 converter. */
 static int csv_from_gb18030(const char *p, size_t n, buf *out, size_t *bad)
 {
     iconv_t cd = iconv_open("UTF-8", "GB18030");
@@ -193,7 +195,10 @@ static int csv_from_gb18030(const char *p, size_t n, buf *out, size_t *bad)
         size_t oleft = sizeof chunk;
         size_t r = iconv(cd, &in, &inleft, &o, &oleft);
         buf_add(out, chunk, sizeof chunk - oleft);
-        if (r == (size_t)-1 && errno != E2BIG) {
+        if (r == (size_t)-1 && errno == EILSEQ && *in == '\x80') {
+            buf_puts(out, "€");
+            in++, inleft--;
+        } else if (r == (size_t)-1 && errno != E2BIG) {
             *bad = (size_t)(in - p);
             rc = -1;
         }
@@ -499,6 +504,14 @@ static int csv_build(struct csv_parser *ps, struct csv_table *t)
     return 0;
 }
 
+static void csv_parser_free(struct csv_parser *ps, buf *decoded)
+{
+    buf_free(decoded);
+    buf_free(&ps->text);
+    buf_free(&ps->cells);
+    buf_free(&ps->rows);
+}
+
 int csv_parse(const char *data, size_t len, struct csv_table **out, char *err, size_t errlen)
 {
     struct csv_parser ps = {0};
@@ -515,13 +528,13 @@ int csv_parse(const char *data, size_t len, struct csv_table **out, char *err, s
         goto fail;
     if (ps.text.failed || ps.cells.failed || ps.rows.failed || csv_build(&ps, t) != 0)
         goto oom;
-    buf_free(&decoded), buf_free(&ps.text), buf_free(&ps.cells), buf_free(&ps.rows);
+    csv_parser_free(&ps, &decoded);
     *out = t;
     return 0;
 oom:
     csv_fail(err, errlen, "out of memory reading a CSV file of %zu bytes", len);
 fail:
-    buf_free(&decoded), buf_free(&ps.text), buf_free(&ps.cells), buf_free(&ps.rows);
+    csv_parser_free(&ps, &decoded);
     csv_free(t);
     return -1;
 }

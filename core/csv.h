@@ -100,15 +100,17 @@ struct csv_column {
 
 /* Maps the header row (row 0) to logical columns: index_out[j] is the file
 ** column holding cols[j], or -1 when the file has none. Header cells match
-** names ignoring ASCII case, surrounding spaces, a '*' or '＊' before or
-** after (templates' required-field mark) and, when nothing else matches, a
-** trailing note in brackets: "出生日期（yyyy-mm-dd）". An empty header cell
-** is ignored when its whole column is empty.
+** names ignoring ASCII case, surrounding spaces, tabs, line breaks and
+** U+3000, a '*' or '＊' before or after (templates' required-field mark)
+** and, when nothing else matches, a trailing note in brackets:
+** "出生日期（yyyy-mm-dd）". An empty header cell is ignored when its whole
+** column is empty.
 ** Returns 0 when every header is known and unique and every required column
 ** is present; otherwise the number of problems, each explained on its own
 ** line in err (unknown headers with a suggestion when one is close,
 ** duplicates naming both columns, missing required columns), or -1 when out
-** of memory. */
+** of memory. err is "" when there are no problems. index_out has ncols
+** entries. */
 int csv_map_header(const struct csv_table *t, const struct csv_column *cols, size_t ncols,
                    int *index_out, char *err, size_t errlen);
 
@@ -123,8 +125,8 @@ struct csv_writer {
 void csv_write_begin(struct csv_writer *w, buf *out);
 
 /* Writes a text field; NULL is written as an empty field. A field is quoted
-** only when it holds ',', '"', CR or LF or starts or ends with a space or
-** tab (which a reader would trim). Formula guard: text starting with '=',
+** only when it holds ',', ';', '"', CR or LF or starts or ends with a space
+** or tab (which a reader would trim). Formula guard: text starting with '=',
 ** '+', '-', '@', tab or CR gets a leading apostrophe, so that Excel shows it
 ** instead of evaluating it ("=HYPERLINK(...)" typed into a sign-up form).
 ** The apostrophe stays visible in the cell; this also applies to phone

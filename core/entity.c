@@ -414,15 +414,28 @@ int entity_resolve(struct core *c, const struct entity *e, const char *text, int
         return -1;
     }
     struct matches m = {{0}, {{0}}, 0};
-    char sql[300];
+    char sql[400];
     tandem_value arg = tandem_text(text);
     int person = strcmp(e->table, "person") == 0;
-    snprintf(sql, sizeof sql,
-             person ? "SELECT id, name, volunteer_no FROM person WHERE volunteer_no = ?1 "
-                      "UNION ALL SELECT id, name, volunteer_no FROM person WHERE name = ?1 "
-                      "AND NOT EXISTS (SELECT 1 FROM person WHERE volunteer_no = ?1) ORDER BY 1"
-                    : "SELECT id, name, CAST(id AS TEXT) FROM %s WHERE name = ? ORDER BY id",
-             e->table);
+    const char *name = entity_spec(e, "name") ? "name" : entity_spec(e, "title") ? "title" : NULL;
+    if (name == NULL) {
+        snprintf(err, errlen, "give the %s's id (a number), not '%s'", e->noun, text);
+        return -1;
+    }
+    if (person)
+        snprintf(sql, sizeof sql,
+                 "SELECT id, name, volunteer_no FROM person WHERE volunteer_no = ?1 "
+                 "UNION ALL SELECT id, name, volunteer_no FROM person WHERE name = ?1 "
+                 "AND NOT EXISTS (SELECT 1 FROM person WHERE volunteer_no = ?1) ORDER BY 1");
+    else if (strcmp(name, "title") == 0) /* shifts: tell them apart by time */
+        snprintf(sql, sizeof sql,
+                 "SELECT id, title, datetime(starts_at, 'unixepoch', 'localtime') FROM %s "
+                 "WHERE title = ? ORDER BY starts_at",
+                 e->table);
+    else
+        snprintf(sql, sizeof sql,
+                 "SELECT id, name, CAST(id AS TEXT) FROM %s WHERE name = ? ORDER BY id",
+                 e->table);
     store_exec(c->store, NULL, sql, &arg, 1, collect_match, &m);
     if (m.n == 1) {
         *id = m.id[0];
@@ -457,6 +470,33 @@ int64_t model_int(struct core *c, const char *sql, const tandem_value *args, int
     int64_t v = def;
     store_exec(c->store, NULL, sql, args, nargs, first_int, &v);
     return v;
+}
+
+struct text_out {
+    char *out;
+    size_t len;
+    int found;
+};
+
+static int first_text(void *ud, int ncols, const tandem_value *cols)
+{
+    struct text_out *t = ud;
+    buf b = BUF_INIT;
+    if (ncols > 0 && cols[0].type != TANDEM_NIL)
+        value_format(&b, &cols[0]);
+    snprintf(t->out, t->len, "%s", buf_str(&b));
+    buf_free(&b);
+    t->found = 1;
+    return 1;
+}
+
+int model_text(struct core *c, const char *sql, const tandem_value *args, int nargs, char *out,
+               size_t len)
+{
+    struct text_out t = {out, len, 0};
+    out[0] = '\0';
+    store_exec(c->store, NULL, sql, args, nargs, first_text, &t);
+    return t.found ? 0 : -1;
 }
 
 int model_month(int64_t t)

@@ -11,7 +11,8 @@
 #include "cli.h"
 #include "host.h"
 
-static const struct cli_command *const command_tables[] = {cli_core_commands, NULL};
+static const struct cli_command *const command_tables[] = {
+    cli_core_commands, cli_model_commands, cli_service_commands, cli_record_commands, NULL};
 
 const struct cli_command *cli_find(const char *name)
 {
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
         struct core_args a = {cli.config_path, cli.database,
                               cmd->needs == CLI_NEEDS_CHECK ? HOST_CHECK : HOST_RUN,
                               cmd->needs == CLI_NEEDS_CHECK ? CORE_STORE_MEMORY : CORE_STORE_FILE,
-                              0};
+                              1 /* no ./etc/tandem.ini: built-in defaults */};
         if (core_open(&cli.core, &a) != 0) {
             core_close(cli.core);
             return EXIT_ERROR;

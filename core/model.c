@@ -244,30 +244,34 @@ static int check_project(struct core *c, const tandem_event *ev, int update, cha
 /* The entities                                                           */
 
 static const struct entity place_entity = {"place", "地点", "place", "place.added",
-                                           "place.updated", place_specs, "kind, name", check_place};
+                                           "place.updated", place_specs,
+    "instr('city district street community site', t.kind), t.id", "name,kind,parent,site_kind,pilot", check_place};
 static const struct entity org_entity = {"org", "组织", "org", "org.added", "org.updated",
-                                         org_specs, "name", NULL};
+                                         org_specs, "t.name", "name,kind,place,in_charge,contact", NULL};
 static const struct entity person_entity = {"person", "人员", "person", "person.registered",
-                                            "person.updated", person_specs, "id", NULL};
+                                            "person.updated", person_specs, "t.id", "name,gender,community,roles,phone", NULL};
 static const struct entity team_entity = {"team", "服务队", "team", "team.created",
-                                          "team.updated", team_specs, "name", check_team};
+                                          "team.updated", team_specs, "t.name", "name,place,leader,status", check_team};
 static const struct entity project_entity = {"project", "项目", "project", "project.created",
-                                             "project.updated", project_specs, "name",
+                                             "project.updated", project_specs, "t.name",
+                                             "name,team,place,programme,starts_on,ends_on",
                                              check_project};
 static const struct entity shift_entity = {"shift", "班次", "shift", "shift.created",
-                                           "shift.updated", shift_specs, "starts_at",
+                                           "shift.updated", shift_specs, "t.starts_at",
+                                           "project,title,site,starts_at,ends_at,capacity",
                                            check_shift};
 static const struct entity certification_entity = {
     "certification", "资格证书", "certification", "certification.recorded", NULL,
-    certification_specs, "id", NULL};
+    certification_specs, "t.id", "person,kind,level,number", NULL};
 static const struct entity training_entity = {"training", "培训", "training", "training.recorded",
-                                              NULL, training_specs, "held_on", NULL};
+                                              NULL, training_specs, "t.held_on", "person,course,held_on,minutes", NULL};
 static const struct entity commendation_entity = {"commendation", "表彰", "commendation",
                                                   "commendation.recorded", NULL,
-                                                  commendation_specs, "awarded_on", NULL};
+                                                  commendation_specs, "t.awarded_on", "person,title,level,awarded_on", NULL};
 static const struct entity evaluation_entity = {"evaluation", "评价", "evaluation",
                                                 "evaluation.recorded", NULL, evaluation_specs,
-                                                "evaluated_on", NULL};
+                                                "t.evaluated_on", "person,kind,rating,comment",
+                                                NULL};
 
 const struct entity *const model_entities[] = {
     &place_entity,         &org_entity,      &person_entity,       &team_entity,
@@ -356,11 +360,14 @@ int person_apply_registered(tandem_plugin *self, const tandem_event *ev)
     const char *prefix =
         options_get(c->opts, "volunteer_prefix", &opt) == TANDEM_OK ? opt.u.s.p : "V";
     snprintf(volunteer_no, sizeof volunteer_no, "%s%08" PRId64, prefix, ev->id);
-    const char *cols[4] = {"volunteer_no", "registered_at", NULL, NULL};
-    tandem_value vals[4] = {tandem_text(volunteer_no), tandem_int(ev->time), tandem_nil(),
-                            tandem_nil()};
+    const char *cols[5] = {"volunteer_no", "registered_at", NULL, NULL, NULL};
+    tandem_value vals[5] = {tandem_text(volunteer_no), tandem_int(ev->time)};
     int nextra = 2;
     const tandem_value *idn = event_find(ev, "id_number");
+    if (idn && idn->type == TANDEM_TEXT && event_find(ev, "id_type") == NULL) {
+        cols[nextra] = "id_type";
+        vals[nextra++] = tandem_text("居民身份证");
+    }
     if (idn && idn->type == TANDEM_TEXT && entity_resident_id(ev)) { /* derived from the ID */
         if (event_find(ev, "birth_date") == NULL && idcard_birth_date(idn->u.s.p, birth) == 0) {
             cols[nextra] = "birth_date";

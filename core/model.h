@@ -53,7 +53,8 @@ struct entity {
     const char *added;   /* topic that creates one */
     const char *updated; /* topic that changes one, or NULL */
     const struct spec *specs;
-    const char *list_order; /* ORDER BY for lists */
+    const char *list_order;  /* ORDER BY for lists */
+    const char *list_fields; /* fields a list shows, comma-separated */
     /* rules beyond the specs (a shift ends after it starts ...), or NULL */
     int (*check)(struct core *c, const tandem_event *ev, int update, char *err, size_t errlen);
 };
@@ -110,6 +111,9 @@ int entity_apply_updated(tandem_plugin *self, const tandem_event *ev);
 /* One row's first column as an integer, or def if there is none. */
 int64_t model_int(struct core *c, const char *sql, const tandem_value *args, int nargs,
                   int64_t def);
+/* One row's first column as text into out; -1 if there is no such row. */
+int model_text(struct core *c, const char *sql, const tandem_value *args, int nargs, char *out,
+               size_t len);
 /* Local calendar month of t as YYYYMM, and date as YYYY-MM-DD. */
 int model_month(int64_t t);
 void model_date(int64_t t, char out[11]);

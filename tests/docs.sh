@@ -9,8 +9,9 @@
 #                         one test point
 #   ```console            "$ tandem ..." lines, each followed by its expected
 #                         standard output; "..." matches any number of lines,
-#                         "[exit N]" checks the exit status (default 0): one
-#                         test point per command
+#                         "TEXT..." a line that starts with TEXT, "[exit N]"
+#                         checks the exit status (default 0): one test point
+#                         per command
 #
 # Environment (exported by `make check`): TANDEM, TOP_SRCDIR, TOP_BUILDDIR,
 # TANDEM_PLUGIN_DIR, TANDEM_SCRIPT_DIR, CC. Arguments, if any, name the .md
@@ -144,10 +145,17 @@ relative_paths() {
 }
 
 # match_output EXPECTED ACTUAL: 0 when the actual lines match the expected
-# ones, where a line "..." matches any number of lines. Trailing spaces and
-# trailing empty lines are ignored on both sides.
+# ones, where a line "..." matches any number of lines, and a line "TEXT..."
+# matches any line that starts with TEXT. Trailing spaces and trailing empty
+# lines are ignored on both sides.
 match_output() {
     awk '
+    function same(p, a,    n) {
+        if (p == a)
+            return 1
+        n = length(p) - 3
+        return n > 0 && substr(p, n + 1) == "..." && substr(a, 1, n) == substr(p, 1, n)
+    }
     function m(i, j,    k) {
         if (i > np)
             return j > na
@@ -157,7 +165,7 @@ match_output() {
                     return 1
             return 0
         }
-        return j <= na && pat[i] == act[j] && m(i + 1, j + 1)
+        return j <= na && same(pat[i], act[j]) && m(i + 1, j + 1)
     }
     FNR == 1 { file++ }
     { sub(/[ \t\r]+$/, "") }

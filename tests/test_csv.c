@@ -102,6 +102,18 @@ static void test_gb18030(void)
     csv_free(t);
     free(gb);
     free(ji);
+    gb = to_gb18030("项目,金额\r\n交流,", &len);
+    char *cp936 = malloc(len + 4);
+    memcpy(cp936, gb, len);
+    memcpy(cp936 + len,
+           "\x80"
+           "5\r\n",
+           4);
+    ok(csv_parse(cp936, len + 4, &t, err, sizeof err) == 0, "Windows code page 936 reads");
+    is_str(csv_cell(t, 1, 1), "€5", "and its single-byte 0x80 is the euro sign");
+    csv_free(t);
+    free(cp936);
+    free(gb);
 }
 
 static void test_line_ends(void)
