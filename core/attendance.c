@@ -385,12 +385,13 @@ static int apply_back_entered(tandem_plugin *self, const tandem_event *ev)
     if (starts >= 0 && (out <= starts - 86400 || in >= ends + 86400))
         return model_fail(self, "%s: checkin_at: the times are not on the shift's day",
                           ev->topic);
-    tandem_value args[3] = {*person, tandem_int(out), tandem_int(in)};
+    /* an open check-in lasts until now */
+    tandem_value args[4] = {*person, tandem_int(out), tandem_int(ev->time), tandem_int(in)};
     int64_t overlap = model_int(c,
                                 "SELECT id FROM attendance WHERE person = ? AND status IN "
                                 "(" COUNTED ", 'pending', 'open') AND checkin_at < ? AND "
-                                "coalesce(checkout_at, checkin_at + 60) > ? LIMIT 1",
-                                args, 3, 0);
+                                "coalesce(checkout_at, ?) > ? LIMIT 1",
+                                args, 4, 0);
     if (overlap)
         return model_fail(self, "%s: the times overlap attendance %" PRId64, ev->topic, overlap);
     return insert_visit(self, ev, in, out, "pending", 1);

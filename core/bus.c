@@ -781,6 +781,13 @@ int bus_batch_commit(struct bus *b)
     return TANDEM_OK;
 }
 
+void bus_batch_rollback(struct bus *b)
+{
+    b->batch--;
+    store_rollback(b->core->store);
+    b->outbox_added = 0;
+}
+
 /* A follow-up from an ON handler: same transaction, nested savepoint. */
 static int64_t emit_followup(struct bus *b, tandem_event *ev)
 {

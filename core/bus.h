@@ -82,6 +82,8 @@ void bus_result_clear(struct bus_result *res);
 ** its own savepoint, so a vetoed one leaves the others. */
 int bus_batch_begin(struct bus *b);
 int bus_batch_commit(struct bus *b);
+/* Drops every event of the batch: none of them is kept. */
+void bus_batch_rollback(struct bus *b);
 
 /* Emits from inside a handler (see api->emit for the meaning per phase). */
 int64_t bus_emit(struct bus *b, node *origin, tandem_event *ev);

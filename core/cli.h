@@ -41,6 +41,7 @@ extern const struct cli_command cli_core_commands[];
 extern const struct cli_command cli_model_commands[];
 extern const struct cli_command cli_service_commands[];
 extern const struct cli_command cli_record_commands[];
+extern const struct cli_command cli_exchange_commands[];
 
 /* Options of one command. A value option sets *value; a flag sets *flag. */
 struct cli_opt {

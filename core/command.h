@@ -80,4 +80,28 @@ struct service_total {
 int command_hours(struct core *c, int64_t person, const char *from, const char *to,
                   struct service_total *out);
 
+/* ---- spreadsheets (command_exchange.c) ---- */
+
+struct import_defaults {
+    const char *roles;     /* for rows without a roles column (default volunteer) */
+    const char *community; /* for rows without a community column */
+    int skip_bad;          /* import the good rows and report the bad ones */
+};
+
+struct import_report {
+    const char *encoding; /* what the file was read as */
+    size_t rows, imported, skipped, bad;
+    buf errors; /* "row R, column C (...): reason" lines; caller frees */
+};
+
+/* Imports people from a CSV file. All or nothing, unless skip_bad: then the
+** good rows are kept. Returns -1 when nothing was imported. */
+int command_import_people(struct core *c, const char *path, const struct import_defaults *d,
+                          struct import_report *r);
+
+struct csv_column;
+/* The columns a people spreadsheet may have, with their Chinese and English
+** header names (for import and for export headers). */
+const struct csv_column *command_people_columns(size_t *n);
+
 #endif

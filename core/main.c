@@ -12,7 +12,8 @@
 #include "host.h"
 
 static const struct cli_command *const command_tables[] = {
-    cli_core_commands, cli_model_commands, cli_service_commands, cli_record_commands, NULL};
+    cli_core_commands,   cli_model_commands,    cli_service_commands,
+    cli_record_commands, cli_exchange_commands, NULL};
 
 const struct cli_command *cli_find(const char *name)
 {

@@ -1,0 +1,156 @@
+/*
+** command_exchange.c — people in and out of spreadsheets: importing a
+** volunteer roster as Chinese offices keep it (UTF-8 or GB18030, Chinese or
+** English headers), all or nothing unless bad rows may be skipped.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "command.h"
+#include "csv.h"
+#include "model.h"
+
+static const char *const a_name[] = {"姓名", "name", "名字", NULL};
+static const char *const a_gender[] = {"性别", "gender", "sex", NULL};
+static const char *const a_birth[] = {"出生日期", "birth_date", "出生年月", "生日", NULL};
+static const char *const a_id_type[] = {"证件类型", "id_type", NULL};
+static const char *const a_id[] = {"证件号码", "id_number", "身份证号", "身份证号码",
+                                   "证件号", NULL};
+static const char *const a_phone[] = {"手机", "phone", "手机号", "手机号码", "联系电话",
+                                      "电话", NULL};
+static const char *const a_community[] = {"社区", "community", "所属社区", "居住社区", NULL};
+static const char *const a_org[] = {"所属组织", "org", "单位", NULL};
+static const char *const a_roles[] = {"角色", "roles", "身份", NULL};
+static const char *const a_skills[] = {"技能", "skills", "特长", "专业技能", "服务技能", NULL};
+static const char *const a_avail[] = {"可服务时间", "availability", "服务时间", NULL};
+static const char *const a_guardian[] = {"监护人", "guardian", "监护人姓名", NULL};
+static const char *const a_gphone[] = {"监护人电话", "guardian_phone", "监护人手机", NULL};
+static const char *const a_note[] = {"备注", "note", NULL};
+
+static const struct csv_column people_columns[] = {
+    {"name", a_name, 1},          {"gender", a_gender, 0},       {"birth_date", a_birth, 0},
+    {"id_type", a_id_type, 0},    {"id_number", a_id, 0},        {"phone", a_phone, 0},
+    {"community", a_community, 0}, {"org", a_org, 0},            {"roles", a_roles, 0},
+    {"skills", a_skills, 0},      {"availability", a_avail, 0}, {"guardian", a_guardian, 0},
+    {"guardian_phone", a_gphone, 0}, {"note", a_note, 0}};
+#define NPEOPLE (sizeof people_columns / sizeof people_columns[0])
+
+const struct csv_column *command_people_columns(size_t *n)
+{
+    *n = NPEOPLE;
+    return people_columns;
+}
+
+/* "person.registered: birth_date: '...' is not a date" -> "birth_date". */
+static int field_of_message(const char *msg, const int *index)
+{
+    const char *p = strstr(msg, ": ");
+    p = p ? p + 2 : msg;
+    for (size_t j = 0; j < NPEOPLE; j++) {
+        size_t n = strlen(people_columns[j].key);
+        if (strncmp(p, people_columns[j].key, n) == 0 && p[n] == ':')
+            return index[j];
+        if (strncmp(msg, people_columns[j].key, n) == 0 && msg[n] == ':')
+            return index[j];
+    }
+    return -1;
+}
+
+static void row_error(struct import_report *r, const struct csv_table *t, size_t row, int col,
+                      const char *msg)
+{
+    char where[200];
+    if (col >= 0)
+        csv_where(t, row, (size_t)col, where, sizeof where);
+    else
+        snprintf(where, sizeof where, "row %zu", row + 1);
+    /* drop the topic: the user thinks in rows and columns */
+    const char *p = strncmp(msg, "person.registered: ", 19) == 0 ? msg + 19 : msg;
+    buf_printf(&r->errors, "%s: %s\n", where, p);
+    r->bad++;
+}
+
+/* One row's person.registered event, or NULL with the error reported. */
+static tandem_event *row_event(struct core *c, const struct csv_table *t, size_t row,
+                               const int *index, const struct import_defaults *d,
+                               struct import_report *r)
+{
+    struct field_input in[NPEOPLE + 2];
+    size_t n = 0;
+    char err[600];
+    int have_roles = 0, have_community = 0;
+    for (size_t j = 0; j < NPEOPLE; j++) {
+        const char *cell = index[j] >= 0 ? csv_cell(t, row, (size_t)index[j]) : NULL;
+        if (cell == NULL || *cell == '\0')
+            continue;
+        in[n++] = (struct field_input){people_columns[j].key, csv_unguard(cell)};
+        have_roles |= strcmp(people_columns[j].key, "roles") == 0;
+        have_community |= strcmp(people_columns[j].key, "community") == 0;
+    }
+    if (!have_roles)
+        in[n++] = (struct field_input){"roles", d->roles ? d->roles : "volunteer"};
+    if (!have_community && d->community)
+        in[n++] = (struct field_input){"community", d->community};
+    tandem_event *ev = command_entity_event(c, model_entity("person"), 0, in, n, "import", err,
+                                            sizeof err);
+    if (ev == NULL)
+        row_error(r, t, row, field_of_message(err, index), err);
+    return ev;
+}
+
+int command_import_people(struct core *c, const char *path, const struct import_defaults *d,
+                          struct import_report *r)
+{
+    struct csv_table *t = NULL;
+    char err[2000];
+    int index[NPEOPLE];
+    memset(r, 0, sizeof *r);
+    if (csv_read_file(path, &t, err, sizeof err) != 0) {
+        buf_printf(&r->errors, "%s: %s\n", path, err);
+        return -1;
+    }
+    r->encoding = csv_encoding_name(t->encoding);
+    int problems = csv_map_header(t, people_columns, NPEOPLE, index, err, sizeof err);
+    if (problems != 0) {
+        buf_printf(&r->errors, "%s: %s%s", path, problems < 0 ? "out of memory" : err,
+                   problems < 0 || (*err && err[strlen(err) - 1] != '\n') ? "\n" : "");
+        csv_free(t);
+        return -1;
+    }
+    if (bus_batch_begin(c->bus) != TANDEM_OK) {
+        buf_printf(&r->errors, "%s: cannot start a transaction\n", path);
+        csv_free(t);
+        return -1;
+    }
+    for (size_t row = 1; row < t->nrows; row++) {
+        if (csv_row_is_blank(t, row))
+            continue;
+        r->rows++;
+        tandem_event *ev = row_event(c, t, row, index, d, r);
+        if (ev == NULL)
+            continue;
+        struct bus_result res;
+        if (bus_submit(c->bus, ev, &res) == BUS_OK)
+            r->imported++;
+        else
+            row_error(r, t, row, field_of_message(res.message ? res.message : "", index),
+                      res.message ? res.message : "refused");
+        bus_result_clear(&res);
+    }
+    csv_free(t);
+    if (r->bad && !d->skip_bad) {
+        bus_batch_rollback(c->bus);
+        r->imported = 0;
+        return -1;
+    }
+    r->skipped = r->bad;
+    if (bus_batch_commit(c->bus) != TANDEM_OK) {
+        buf_printf(&r->errors, "%s: the import could not be saved; nothing was imported\n",
+                   path);
+        r->imported = 0;
+        return -1;
+    }
+    return 0;
+}
