@@ -160,12 +160,17 @@ static int64_t api_emit(tandem_plugin *self, tandem_event *ev)
     return bus_emit(self->core->bus, self, ev);
 }
 
+/* The value stays valid until the handler (or init/start) returns. */
 static int api_kv_get(tandem_plugin *self, const char *key, tandem_value *out)
 {
-    value_clear(&self->kv_scratch);
-    int rc = store_kv_get(self->core->store, self->name, key, &self->kv_scratch);
+    tandem_value v;
+    int rc = store_kv_get(self->core->store, self->name, key, &v);
+    if (rc == TANDEM_OK && node_keep(self, &v) != 0) {
+        value_clear(&v);
+        rc = TANDEM_NOMEM;
+    }
     if (rc == TANDEM_OK)
-        *out = self->kv_scratch;
+        *out = v;
     else if (rc != TANDEM_NOTFOUND)
         snprintf(self->error, sizeof self->error, "%s", store_errmsg(self->core->store));
     return rc;

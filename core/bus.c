@@ -553,6 +553,7 @@ static int run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase 
     b->frame = &f;
     s->owner->error[0] = '\0';
     int rc = s->fn(s->owner, ev, s->ud);
+    node_release(s->owner);
     b->frame = f.up;
     if (b->chain_error) {
         set_message(why, "%s", b->chain_error);
@@ -561,6 +562,12 @@ static int run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase 
     if (rc == TANDEM_VETO && phase == TANDEM_BEFORE) {
         set_message(why, "%s", ev->veto ? ev->veto : "refused by a rule");
         return BUS_VETOED;
+    }
+    if (rc == TANDEM_VETO) {
+        set_message(why, "%s returned a veto from its %s handler for %s; only before handlers "
+                         "may veto",
+                    owner_label(s->owner, label, sizeof label), phase_names[phase], ev->topic);
+        return BUS_FAILED;
     }
     if (rc < 0) {
         set_message(why, "%s failed in its %s handler for %s: %s",
@@ -611,8 +618,16 @@ static int journal_append(struct bus *b, tandem_event *ev, char **why)
         return BUS_FAILED;
     }
     ev->time = core_now(b->core);
-    struct journal_row row = {0,         ev->time,   ev->cause,   ev->topic,
-                              ev->actor, ev->source, ev->key,     buf_str(&b->json)};
+    char private_fields[400] = "";
+    size_t used = 0;
+    for (const tandem_field *f = ev->t->fields; f && f->name; f++)
+        if ((f->flags & TANDEM_FIELD_PRIVATE) && event_find(ev, f->name) &&
+            used + strlen(f->name) + 2 < sizeof private_fields)
+            used += (size_t)snprintf(private_fields + used, sizeof private_fields - used, "%s%s",
+                                     used ? "," : "", f->name);
+    struct journal_row row = {0,         ev->time,   ev->cause, ev->topic,
+                              ev->actor, ev->source, ev->key,   buf_str(&b->json),
+                              used ? private_fields : NULL};
     if (store_journal_append(b->core->store, &row) != TANDEM_OK) {
         set_message(why, "%s", store_errmsg(b->core->store));
         return BUS_FAILED;
@@ -639,11 +654,12 @@ static int apply_state(struct bus *b, tandem_event *ev, char **why)
     owner->applying = 1;
     int rc = t->apply(owner, ev);
     owner->applying = 0;
-    if (rc >= 0 && !b->chain_error)
+    node_release(owner);
+    if (rc == TANDEM_OK && !b->chain_error)
         return BUS_OK;
     set_message(why, "%s", b->chain_error ? b->chain_error
                            : owner->error[0] ? owner->error : "the change could not be applied");
-    return rc == TANDEM_VETO ? BUS_VETOED : BUS_FAILED;
+    return BUS_FAILED;
 }
 
 /* before → journal + apply → on, for one event, inside the caller's
@@ -816,10 +832,12 @@ static int64_t emit_followup(struct bus *b, tandem_event *ev)
         else
             store_rollback(b->core->store);
     }
-    int64_t id = status == BUS_OK ? ev->id : status == BUS_VETOED ? TANDEM_VETO : TANDEM_ERROR;
+    int64_t id = status == BUS_OK ? ev->id : status == BUS_VETOED ? TANDEM_REFUSED : TANDEM_ERROR;
     if (status != BUS_OK && b->chain_error == NULL)
         set_message(&b->chain_error, "%s (from %s): %s", ev->topic, cause->topic,
                     why ? why : "failed");
+    if (status != BUS_OK && ev->origin)
+        snprintf(ev->origin->error, sizeof ev->origin->error, "%s", why ? why : "failed");
     free(why);
     event_free(ev);
     return id;
@@ -855,7 +873,7 @@ int64_t bus_emit(struct bus *b, node *origin, tandem_event *ev)
         snprintf(origin->error, sizeof origin->error, "%s", res.message ? res.message : "failed");
     bus_result_clear(&res);
     return status == BUS_OK || status == BUS_DUPLICATE ? id
-           : status == BUS_VETOED                      ? TANDEM_VETO
+           : status == BUS_VETOED                      ? TANDEM_REFUSED
                                                        : TANDEM_ERROR;
 }
 
@@ -1018,6 +1036,7 @@ static int replay_row(void *ud, const struct journal_row *row)
     owner->applying = 1;
     int rc = t->apply(owner, ev);
     owner->applying = 0;
+    node_release(owner);
     if (rc < 0) {
         snprintf(r->err, r->errlen, "event %" PRId64 " (%s): %s", row->id, row->topic,
                  owner->error[0] ? owner->error : "apply failed");

@@ -170,25 +170,35 @@ struct events_out {
     struct table *t;
 };
 
-/* The event of a journal row with its private fields (ID numbers, phones,
-** guardians ...) masked, as every output must show them. */
-static tandem_event *masked_event(struct bus *bus, const struct journal_row *r)
+static int listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+/* The event of a journal row with its personal fields (ID numbers, phones,
+** guardians ...) masked, as every output must show them. Which fields are
+** personal was recorded in the row when it was written, so it holds even
+** when the plugin that declared the topic is gone. */
+static tandem_event *masked_event(const struct journal_row *r)
 {
     char err[200];
     tandem_event *ev = bus_event_from_row(r, err, sizeof err);
-    struct topic *t = ev ? bus_topic(bus, ev->topic, 0) : NULL;
-    for (size_t i = 0; ev && t && i < ev->n; i++) {
-        const tandem_field *f = t->fields;
-        while (f && f->name && strcmp(f->name, ev->f[i].name) != 0)
-            f++;
-        if (f == NULL || f->name == NULL || !(f->flags & TANDEM_FIELD_PRIVATE) ||
-            ev->f[i].v.type != TANDEM_TEXT)
+    for (size_t i = 0; ev && i < ev->n; i++) {
+        if (!listed(r->private_fields, ev->f[i].name) || ev->f[i].v.type != TANDEM_TEXT)
             continue;
         char masked[256];
         const char *in = ev->f[i].v.u.s.p;
-        if (strstr(f->name, "phone"))
+        if (strstr(ev->f[i].name, "phone"))
             mask_phone(in, masked, sizeof masked);
-        else if (strstr(f->name, "id_number"))
+        else if (strstr(ev->f[i].name, "id_number"))
             mask_id_number(in, masked, sizeof masked);
         else
             mask_name(in, masked, sizeof masked);
@@ -226,7 +236,7 @@ static int event_row(void *ud, const struct journal_row *r)
         jw_key(&o->w, "key");
         r->key ? jw_string(&o->w, r->key) : jw_null(&o->w);
         jw_key(&o->w, "fields");
-        tandem_event *ev = masked_event(o->cli->core->bus, r);
+        tandem_event *ev = masked_event(r);
         buf fields = BUF_INIT;
         if (ev)
             event_fields_json(ev, &fields);
@@ -242,7 +252,7 @@ static int event_row(void *ud, const struct journal_row *r)
     if (r->cause)
         snprintf(cause, sizeof cause, "%" PRId64, r->cause);
     cli_format_time(r->time, when);
-    tandem_event *ev = masked_event(o->cli->core->bus, r);
+    tandem_event *ev = masked_event(r);
     if (ev)
         fields_text(ev, &fields);
     event_free(ev);
@@ -326,7 +336,14 @@ static int cmd_topics(struct cli *cli, int argc, char **argv)
             int req = (f->flags & TANDEM_FIELD_REQUIRED) != 0;
             const char *type = f->type == TANDEM_NIL ? "any" : value_type_name(f->type);
             jw_key(&w, f->name);
+            jw_object(&w);
+            jw_key(&w, "type");
             jw_string(&w, type);
+            jw_key(&w, "required");
+            jw_bool(&w, req);
+            jw_key(&w, "private");
+            jw_bool(&w, (f->flags & TANDEM_FIELD_PRIVATE) != 0);
+            jw_end(&w);
             buf_printf(&fields, "%s%s:%s%s", fields.n ? " " : "", f->name, type, req ? "" : "?");
         }
         jw_end(&w);
@@ -375,7 +392,8 @@ static int cmd_reload(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     int failed = host_reload(cli->core->host);
     if (failed) {
-        cli_error("%d script%s kept their running version", failed, failed == 1 ? "" : "s");
+        cli_error("%d script%s kept %s running version", failed, failed == 1 ? "" : "s",
+                  failed == 1 ? "its" : "their");
         return EXIT_ERROR;
     }
     return EXIT_OK;

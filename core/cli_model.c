@@ -6,9 +6,11 @@
 ** volunteer number or a unique name.
 */
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bus.h"
 #include "cli.h"
@@ -482,7 +484,9 @@ static int person_reveal(struct cli *cli, const struct cli_command *cmd, int arg
     if (reason == NULL || *reason == '\0')
         return cli_usage(cmd, "--reason is required: every look at an ID number is recorded"),
                EXIT_USAGE;
-    const char *user = strchr(cli->core->actor, ':') + 1;
+    /* the account that runs the command, not the actor it says it is */
+    struct passwd *pw = getpwuid(getuid());
+    const char *user = pw ? pw->pw_name : "";
     const char *item;
     int allowed = 0;
     for (size_t i = 0; options_item(cli->core->opts, "privileged_users", i, &item) == 0; i++)

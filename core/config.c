@@ -91,9 +91,11 @@ static char *skip_space(char *s)
     return s;
 }
 
-/* Checks one physical line; returns 0 if inih may see it. */
-static int check_line(struct reader *r, char *s, size_t len, int max)
+/* Checks one physical line; returns 0 if inih may see it. num is the size
+** of inih's buffer: the line with its line end and a NUL must fit. */
+static int check_line(struct reader *r, char *s, size_t len, int num)
 {
+    int max = num - 2;
     int n = r->lineno;
     size_t body = len;
     while (body > 0 && (s[body - 1] == '\n' || s[body - 1] == '\r'))
@@ -102,11 +104,12 @@ static int check_line(struct reader *r, char *s, size_t len, int max)
         config_error(r, n, "the line contains a NUL byte; is this a text file?");
         return -1;
     }
-    if ((int)body > max) {
+    if (len + 1 > (size_t)num) {
         config_error(r, n,
-                     "line is %zu bytes long, the INI parser reads at most %d; "
+                     "line is %zu bytes long, the INI parser reads at most %d%s; "
                      "split the value over indented continuation lines",
-                     body, max);
+                     body, len > body + 1 ? max - 1 : max,
+                     len > body + 1 ? " with Windows line ends" : "");
         return -1;
     }
     if (!text_utf8_valid(s, body)) {
@@ -165,7 +168,7 @@ static char *config_reader(char *str, int num, void *stream)
             return NULL;
         r->lineno++;
         /* inih needs room for the newline and the NUL */
-        if (check_line(r, r->line, (size_t)len, num - 2) == 0) {
+        if (check_line(r, r->line, (size_t)len, num) == 0) {
             memcpy(str, r->line, (size_t)len + 1);
             return str;
         }
@@ -591,10 +594,13 @@ static tandem_option guess_type(const char *key, const char *raw)
     tandem_option o = {key, TANDEM_OPT_TEXT, NULL, 0, 0, 0, NULL};
     int64_t i;
     double r;
+    int b;
     if (config_parse_int(raw, &i) == 0)
         o.type = TANDEM_OPT_INT;
     else if (config_parse_real(raw, &r) == 0)
         o.type = TANDEM_OPT_REAL;
+    else if (config_parse_bool(raw, &b) == 0)
+        o.type = TANDEM_OPT_BOOL;
     return o;
 }
 
@@ -631,8 +637,11 @@ static void report_unknown(const struct config *c, const struct config_entry *e,
     buf_printf(errors, "%s:%d: unknown key '%s' in [%s]", c->path, e->line, e->key, e->section);
     if (hint)
         buf_printf(errors, "; did you mean '%s'?", hint);
-    else if (n)
-        buf_printf(errors, "; known keys: %s%s", names[0], n > 1 ? ", ..." : "");
+    else if (n) {
+        buf_puts(errors, "; known keys:");
+        for (size_t i = 0; i < n; i++)
+            buf_printf(errors, "%s %s", i ? "," : "", names[i]);
+    }
     buf_putc(errors, '\n');
 }
 
@@ -738,6 +747,12 @@ int options_item(const options *o, const char *key, size_t i, const char **item)
         return TANDEM_NOTFOUND;
     *item = s->items[i];
     return TANDEM_OK;
+}
+
+int options_is_list(const options *o, const char *key)
+{
+    const struct option_slot *s = options_slot(o, key);
+    return s && s->items != NULL;
 }
 
 int options_line(const options *o, const char *key)

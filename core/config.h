@@ -64,6 +64,8 @@ extern const char *const config_any_key[];
 ** without default. */
 int options_get(const options *o, const char *key, tandem_value *out);
 int options_item(const options *o, const char *key, size_t i, const char **item);
+/* 1 when key holds a list (which may be empty). */
+int options_is_list(const options *o, const char *key);
 /* Line where key was set, or 0. */
 int options_line(const options *o, const char *key);
 size_t options_count(const options *o);

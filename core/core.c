@@ -21,6 +21,7 @@
 #include "log.h"
 #include "model.h"
 #include "text.h"
+#include "tier.h"
 
 #ifndef PLUGINDIR
 #define PLUGINDIR "/usr/local/lib/tandem/plugins"
@@ -160,7 +161,9 @@ static int check_sections(const struct config *cfg, buf *errors)
             strcmp(s, "certificate") == 0)
             continue;
         if (dot && (strncmp(s, "plugin.", 7) == 0 || strncmp(s, "script.", 7) == 0)) {
-            if (text_is_name(dot + 1))
+            char base[64];
+            tier_base_section(s, base, sizeof base);
+            if (text_is_name(strchr(base, '.') + 1))
                 continue;
             buf_printf(errors, "%s:%d: [%s]: a name is lower-case letters, digits and _, "
                                "starting with a letter\n",
@@ -194,7 +197,8 @@ static int check_core_values(struct core *c, buf *errors)
         buf_printf(errors, "%s:%d: [core] log_level: '%s' is not error, warn, info or debug\n",
                    path, line, v.u.s.p);
         nerrors++;
-    } else if (getenv("TANDEM_LOG_LEVEL") == NULL) {
+    } else if (getenv("TANDEM_LOG_LEVEL") == NULL ||
+               log_level_parse(getenv("TANDEM_LOG_LEVEL")) < 0) {
         log_set_level(level);
     }
     options_get(c->opts, "synchronous", &v);
@@ -301,11 +305,23 @@ static int open_store(struct core *c, const struct core_args *a)
 {
     tandem_value v;
     char err[512];
-    struct store_options so = {STORE_SYNC_FULL, 5000, 1};
+    struct store_options so = {STORE_SYNC_FULL, 5000, 1, 0};
     options_get(c->opts, "synchronous", &v);
     so.sync = strcmp(v.u.s.p, "normal") == 0 ? STORE_SYNC_NORMAL : STORE_SYNC_FULL;
     options_get(c->opts, "busy_timeout", &v);
     so.busy_timeout = v.u.i;
+    if (a->store == CORE_STORE_MEMORY && access(c->database, F_OK) == 0) {
+        /* check against the real data, on a private copy: nothing is written */
+        store *file = NULL;
+        so.readonly = 1;
+        so.create = 0;
+        int rc = store_open(&file, c->database, &so, err, sizeof err) != 0 ||
+                 store_clone_memory(file, &c->store, err, sizeof err) != 0;
+        store_close(file);
+        if (rc)
+            fprintf(stderr, "tandem: error: cannot read the database: %s\n", err);
+        return rc;
+    }
     const char *path = a->store == CORE_STORE_MEMORY ? ":memory:" : c->database;
     if (store_open(&c->store, path, &so, err, sizeof err) != 0) {
         fprintf(stderr, "tandem: error: cannot open the database: %s\n", err);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "lua_host.h"
 #include "text.h"
+#include "tier.h"
 
 struct host {
     struct core *core;
@@ -157,8 +158,11 @@ static int bind_plugin_options(struct host *h, node *n)
     static const char *const reserved[] = {"file", NULL};
     buf errors = BUF_INIT;
     int nerrors = 0;
-    n->opts = options_bind(h->core->config, n->section, n->desc->options, reserved, &errors,
-                           &nerrors);
+    static const tandem_option none[] = {{NULL, 0, NULL, 0, 0, 0, NULL}};
+    const tandem_option *schema = n->desc->options ? n->desc->options : none;
+    n->opts = options_bind(h->core->config, n->section, schema, reserved, &errors, &nerrors);
+    if (n->opts)
+        tier_bind(h->core, n, schema, reserved, &errors, &nerrors);
     if (n->opts && nerrors == 0) {
         buf_free(&errors);
         return 0;

@@ -195,6 +195,13 @@ static int l_emit(lua_State *L)
             lua_pop(L, 1);
         }
     }
+    /* a Lua table has no order: give undeclared topics a stable one */
+    for (size_t i = 1; i < ev->n; i++)
+        for (size_t j = i; j > 0 && strcmp(ev->f[j - 1].name, ev->f[j].name) > 0; j--) {
+            struct event_field tmp = ev->f[j];
+            ev->f[j] = ev->f[j - 1];
+            ev->f[j - 1] = tmp;
+        }
     s->node->error[0] = '\0';
     int64_t id = bus_emit(s->core->bus, s->node, ev);
     if (id > 0) {
@@ -202,7 +209,8 @@ static int l_emit(lua_State *L)
         return 1;
     }
     lua_pushnil(L);
-    lua_pushstring(L, s->node->error[0] ? s->node->error : id == TANDEM_VETO ? "vetoed" : "failed");
+    lua_pushstring(L, s->node->error[0] ? s->node->error : id == TANDEM_REFUSED ? "vetoed"
+                                                                                : "failed");
     return 2;
 }
 
@@ -380,7 +388,9 @@ static int l_declare(lua_State *L)
     tandem_field fields[65];
     size_t n = 0;
     lua_pushnil(L);
-    while (lua_next(L, 2) && n < 64) {
+    while (lua_next(L, 2)) {
+        if (n == 64)
+            return luaL_error(L, "tandem.declare: a topic has at most 64 fields");
         const char *name = lua_tostring(L, -2);
         const char *type = lua_tostring(L, -1);
         if (lua_type(L, -2) != LUA_TSTRING || type == NULL)
@@ -427,7 +437,7 @@ static void publish_options(lua_State *L, struct script *s)
         const char *key = options_key(o, i);
         const char *item;
         tandem_value v;
-        if (options_item(o, key, 0, &item) == TANDEM_OK) {
+        if (options_is_list(o, key)) {
             lua_newtable(L);
             for (size_t k = 0; options_item(o, key, k, &item) == TANDEM_OK; k++) {
                 lua_pushstring(L, item);

@@ -3,6 +3,7 @@
 */
 #include "node.h"
 
+#include "tier.h"
 #include "value.h"
 
 #include <stdarg.h>
@@ -59,6 +60,27 @@ const char *node_label(const node *n, char *out, size_t len)
     return out[0] == ' ' ? out + 1 : out;
 }
 
+int node_keep(node *n, const tandem_value *v)
+{
+    if (n->nkept == n->capkept) {
+        size_t cap = n->capkept ? n->capkept * 2 : 8;
+        tandem_value *k = realloc(n->kept, cap * sizeof *k);
+        if (k == NULL)
+            return -1;
+        n->kept = k;
+        n->capkept = cap;
+    }
+    n->kept[n->nkept++] = *v;
+    return 0;
+}
+
+void node_release(node *n)
+{
+    for (size_t i = 0; i < n->nkept; i++)
+        value_clear(&n->kept[i]);
+    n->nkept = 0;
+}
+
 void node_free(node *n)
 {
     if (n == NULL)
@@ -75,6 +97,8 @@ void node_free(node *n)
     free(n->section);
     free(n->refusal);
     options_free(n->opts);
-    value_clear(&n->kv_scratch);
+    tier_free(n);
+    node_release(n);
+    free(n->kept);
     free(n);
 }

@@ -11,6 +11,7 @@
 
 struct core;
 struct script;
+struct tier;
 
 enum node_kind { NODE_CORE = 0, NODE_C, NODE_LUA };
 enum node_state { NODE_LOADED = 0, NODE_RUNNING, NODE_REFUSED, NODE_STOPPED };
@@ -33,6 +34,8 @@ struct tandem_plugin {
     struct node_dep *deps;
     size_t ndeps;
     options *opts;
+    struct tier *tiers; /* override sections by place and date (tier.h) */
+    size_t ntiers;
     struct core *core;
 
     /* C plugins */
@@ -47,7 +50,8 @@ struct tandem_plugin {
     int registering; /* init or a script's top level: may declare and subscribe */
     int applying;    /* inside an apply function: may write its tables */
     char error[512]; /* message of the last api->error() */
-    tandem_value kv_scratch; /* last value handed out by api->kv_get */
+    tandem_value *kept; /* values handed out by api->kv_get, freed when the call returns */
+    size_t nkept, capkept;
 };
 
 typedef struct tandem_plugin node;
@@ -63,6 +67,11 @@ void node_refuse(node *n, const char *fmt, ...) __attribute__((format(printf, 2,
 
 /* "c plugin guestbook" / "script welcome": for log lines. */
 const char *node_label(const node *n, char *out, size_t len);
+
+/* Keeps a value handed out to the node until node_release. 0, or -1. */
+int node_keep(node *n, const tandem_value *v);
+/* Frees what was handed out during the call that just returned. */
+void node_release(node *n);
 
 void node_free(node *n);
 

@@ -11,7 +11,7 @@ static int last_version(const tandem_migration *steps, int *last, char *err, siz
 {
     *last = 0;
     for (const tandem_migration *m = steps; m && m->sql; m++) {
-        if (m->version <= *last) {
+        if (m->version <= *last || (*last == 0 && m->version != 1)) {
             snprintf(err, errlen, "migration versions must ascend from 1 (%d after %d)",
                      m->version, *last);
             return -1;

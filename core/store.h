@@ -22,6 +22,7 @@ struct store_options {
     int sync;             /* enum store_sync */
     int64_t busy_timeout; /* milliseconds */
     int create;           /* create the database if the file does not exist */
+    int readonly;         /* open only to read (or to copy into memory) */
 };
 
 /* Opens (or creates) the database at path; ":memory:" gives a private
@@ -59,6 +60,7 @@ struct journal_row {
     const char *source;
     const char *key;    /* idempotency key, or NULL */
     const char *fields; /* JSON object */
+    const char *private_fields; /* comma-separated names of personal fields, or NULL */
 };
 
 struct journal_query {

@@ -45,10 +45,10 @@ static const char *const fixed_sql[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_JOURNAL_APPEND] = "INSERT INTO journal(time, topic, actor, source, fields, caused_by, "
-                          "idem_key) VALUES (?,?,?,?,?,?,?)",
+                          "idem_key, private) VALUES (?,?,?,?,?,?,?,?)",
     [ST_JOURNAL_BY_KEY] = "SELECT id FROM journal WHERE idem_key = ?",
-    [ST_JOURNAL_GET] = "SELECT id, time, topic, actor, source, fields, caused_by, idem_key "
-                       "FROM journal WHERE id = ?",
+    [ST_JOURNAL_GET] = "SELECT id, time, topic, actor, source, fields, caused_by, idem_key, "
+                       "private FROM journal WHERE id = ?",
     [ST_KV_GET] = "SELECT type, value FROM kv WHERE owner = ? AND key = ?",
     [ST_KV_SET] = "INSERT INTO kv(owner, key, type, value) VALUES (?,?,?,?) "
                   "ON CONFLICT(owner, key) DO UPDATE SET type = excluded.type, "
@@ -77,7 +77,8 @@ static const char store_schema_sql[] =
     "  source TEXT,"
     "  fields TEXT NOT NULL,"
     "  caused_by INTEGER REFERENCES journal(id),"
-    "  idem_key TEXT UNIQUE"
+    "  idem_key TEXT UNIQUE,"
+    "  private TEXT" /* names of personal fields: masked wherever events are shown */
     ") STRICT;"
     "CREATE INDEX IF NOT EXISTS journal_topic ON journal(topic, id);"
     "CREATE INDEX IF NOT EXISTS journal_cause ON journal(caused_by) WHERE caused_by IS NOT NULL;"
@@ -222,9 +223,11 @@ static int store_init_schema(store *s, const char *path)
         return TANDEM_ERROR;
     if (app != APPLICATION_ID && tables > 0)
         return store_fail(s, "%s is an SQLite database but not a tandem database", path);
+    if (app == APPLICATION_ID && tables > 0 && sqlite3_db_readonly(s->db, "main") == 1)
+        return TANDEM_OK;
     char sql[160];
-    snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
-             APPLICATION_ID, STORE_SCHEMA);
+    snprintf(sql, sizeof sql, "%s PRAGMA user_version = %d;",
+             app == APPLICATION_ID ? "" : "PRAGMA application_id = 1414415437;", STORE_SCHEMA);
     if (sqlite3_exec(s->db, store_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return store_db_fail(s, "creating the store's tables");
@@ -242,6 +245,8 @@ static int store_configure(store *s, const char *path, const struct store_option
     snprintf(sql, sizeof sql,
              "PRAGMA journal_mode = WAL; PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;",
              sync[opt && opt->sync >= 0 && opt->sync <= 2 ? opt->sync : 0]);
+    if (opt && opt->readonly)
+        snprintf(sql, sizeof sql, "PRAGMA query_only = 1;");
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return store_db_fail(s, path);
     if (store_init_schema(s, path) != TANDEM_OK)
@@ -288,7 +293,9 @@ int store_open(store **out, const char *path, const struct store_options *opt, c
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    int flags = (opt && opt->readonly ? SQLITE_OPEN_READONLY
+                                      : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+                SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK ||
         store_configure(s, path, opt) != TANDEM_OK) {
         snprintf(err, errlen, "%s", s->db && !s->err[0] ? sqlite3_errmsg(s->db) : s->err);
@@ -316,7 +323,7 @@ void store_close(store *s)
 
 int store_clone_memory(store *s, store **out, char *err, size_t errlen)
 {
-    struct store_options opt = {STORE_SYNC_OFF, 0, 1};
+    struct store_options opt = {STORE_SYNC_OFF, 0, 1, 0};
     if (store_open(out, ":memory:", &opt, err, errlen) != 0)
         return -1;
     sqlite3_backup *b = sqlite3_backup_init((*out)->db, "main", s->db, "main");
@@ -475,6 +482,7 @@ int store_journal_append(store *s, struct journal_row *row)
     bind_text(st, 5, row->fields);
     bind_id(st, 6, row->cause);
     bind_text(st, 7, row->key);
+    bind_text(st, 8, row->private_fields);
     if (step_done(s, st, "appending to the journal") != TANDEM_OK)
         return TANDEM_ERROR;
     row->id = sqlite3_last_insert_rowid(s->db);
@@ -504,6 +512,7 @@ static void journal_row_read(sqlite3_stmt *st, struct journal_row *r)
     r->fields = (const char *)sqlite3_column_text(st, 5);
     r->cause = sqlite3_column_int64(st, 6);
     r->key = (const char *)sqlite3_column_text(st, 7);
+    r->private_fields = (const char *)sqlite3_column_text(st, 8);
 }
 
 static int journal_rows(store *s, sqlite3_stmt *st, journal_fn fn, void *ud)
@@ -537,8 +546,8 @@ int store_journal_scan(store *s, const struct journal_query *q, journal_fn fn, v
     if (topic && strcmp(topic, "*") == 0)
         topic = NULL;
     snprintf(sql, sizeof sql,
-             "SELECT id, time, topic, actor, source, fields, caused_by, idem_key FROM journal "
-             "WHERE id > ?1 %s %s ORDER BY id %s",
+             "SELECT id, time, topic, actor, source, fields, caused_by, idem_key, private "
+             "FROM journal WHERE id > ?1 %s %s ORDER BY id %s",
              topic ? (prefix ? "AND topic >= ?2 AND topic < ?3" : "AND topic = ?2") : "",
              q->cause ? "AND caused_by = ?4" : "", q->limit > 0 ? "LIMIT ?5" : "");
     sqlite3_stmt *st;

@@ -11,8 +11,9 @@
 **
 ** ABI rules (the SQLite rule): struct tandem_api only ever grows at its end,
 ** and new variants of a function get a suffix (_v2). A plugin built against
-** ABI 1.N runs on any host 1.M with M >= N. A plugin that wants a function
-** newer than the ABI it was built for tests for it with TANDEM_API_HAS().
+** ABI 1.N runs on any host 1.M with M >= N. A plugin that declares an older
+** abi_minor than its header's (to run on older hosts) tests for the newer
+** functions it would like with TANDEM_API_HAS() before calling them.
 **
 ** Threading: the host calls every plugin function on its one loop thread.
 ** Plugins need no locks and must not start threads that call the API.
@@ -124,7 +125,8 @@ enum {
     TANDEM_NOTFOUND = -2,   /* no such key, field or option */
     TANDEM_MISUSE = -3,     /* the call is not allowed here (wrong phase, ...) */
     TANDEM_DENIED = -4,     /* outside the plugin's namespace */
-    TANDEM_NOMEM = -5
+    TANDEM_NOMEM = -5,
+    TANDEM_REFUSED = -6     /* emit: a BEFORE handler vetoed the event (reason: last error) */
 };
 
 enum { TANDEM_LOG_ERROR = 0, TANDEM_LOG_WARN, TANDEM_LOG_INFO, TANDEM_LOG_DEBUG };
@@ -189,7 +191,7 @@ typedef struct tandem_option {
     const char *default_value; /* NULL: no default */
     int64_t min, max;          /* for INT/REAL/SIZE/DURATION; min == max == 0: unbounded */
     unsigned flags;            /* TANDEM_OPTION_REQUIRED */
-    const char *doc;           /* one line, shown by `tandem plugins --options` */
+    const char *doc;           /* one line, for docs/OPERATIONS.md and error messages */
 } tandem_option;
 #define TANDEM_OPTION_REQUIRED 1u
 
@@ -289,8 +291,9 @@ struct tandem_api {
     ** topic. emit consumes ev (also on failure). Emitted from an ON handler it
     ** is a follow-up inside the same transaction: if it is vetoed or fails, the
     ** whole chain does. From an AFTER handler or from start it is a new event
-    ** caused by the current one. Returns the journal id (> 0), or TANDEM_VETO,
-    ** or an error. */
+    ** caused by the current one. Returns the journal id (> 0), TANDEM_REFUSED
+    ** when it was vetoed, or another negative error; the reason of a refusal or
+    ** an error is then the plugin's last error (see the log). */
     tandem_event *(*event_new)(tandem_plugin *self, const char *topic);
     int (*event_set)(tandem_event *ev, const char *name, const tandem_value *v);
     void (*event_free)(tandem_event *ev);
