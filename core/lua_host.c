@@ -19,6 +19,7 @@
 #include "model.h"
 #include "sandbox.h"
 #include "text.h"
+#include "tier.h"
 #include "value.h"
 
 struct lua_handler {
@@ -426,6 +427,36 @@ static int l_declare(lua_State *L)
 /* ---------------------------------------------------------------------- */
 /* Options                                                                */
 
+/* Pushes an option's value: a list as a table of its items. */
+static void push_option(lua_State *L, const options *o, const char *key)
+{
+    const char *item;
+    tandem_value v;
+    if (options_is_list(o, key)) {
+        lua_newtable(L);
+        for (size_t k = 0; options_item(o, key, k, &item) == TANDEM_OK; k++) {
+            lua_pushstring(L, item);
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+    } else if (options_get(o, key, &v) == TANDEM_OK) {
+        push_value(L, &v);
+    } else {
+        lua_pushnil(L);
+    }
+}
+
+/* tandem.option(key [, place [, time]]) -> the value for that place and time,
+** from the most specific [script.NAME@PLACE ...] section that sets it. */
+static int l_option(lua_State *L)
+{
+    struct script *s = script_of(L);
+    const char *key = luaL_checkstring(L, 1);
+    int64_t place = luaL_optinteger(L, 2, 0);
+    int64_t t = luaL_optinteger(L, 3, core_now(s->core));
+    push_option(L, tier_pick(s->core, s->node, key, place, t), key);
+    return 1;
+}
+
 /* Sets tandem.options to a fresh table of the node's options. */
 static void publish_options(lua_State *L, struct script *s)
 {
@@ -435,18 +466,7 @@ static void publish_options(lua_State *L, struct script *s)
     lua_newtable(L);
     for (size_t i = 0; i < options_count(o); i++) {
         const char *key = options_key(o, i);
-        const char *item;
-        tandem_value v;
-        if (options_is_list(o, key)) {
-            lua_newtable(L);
-            for (size_t k = 0; options_item(o, key, k, &item) == TANDEM_OK; k++) {
-                lua_pushstring(L, item);
-                lua_rawseti(L, -2, (lua_Integer)k + 1);
-            }
-        } else {
-            options_get(o, key, &v);
-            push_value(L, &v);
-        }
+        push_option(L, o, key);
         lua_setfield(L, -2, key);
     }
     lua_rawset(L, -3);
@@ -583,7 +603,8 @@ static void open_tandem(lua_State *L, struct script *s)
                                    {"on", l_on},             {"after", l_after},
                                    {"emit", l_emit},         {"declare", l_declare},
                                    {"now", l_now},           {"current", l_current},
-                                   {"get", l_get},           {NULL, NULL}};
+                                   {"get", l_get},           {"option", l_option},
+                                   {NULL, NULL}};
     static const luaL_Reg kv[] = {{"get", l_kv_get}, {"set", l_kv_set}, {NULL, NULL}};
     static const luaL_Reg logf[] = {{"debug", l_log_debug}, {"info", l_log_info},
                                     {"warn", l_log_warn},   {"error", l_log_error},
@@ -703,6 +724,24 @@ static int read_limits(struct core *c, node *n, struct script *s, char *err, siz
     return 0;
 }
 
+/* Override sections ([script.NAME@PLACE from DATE]) with the script's
+** declared options, or guessed types when it declares none. */
+static int bind_tiers(struct core *c, node *n, struct script *s, char *err, size_t errlen)
+{
+    buf errors = BUF_INIT;
+    int nerrors = 0;
+    if (tier_bind(c, n, s->schema, lua_host_reserved_keys, &errors, &nerrors) != 0 || nerrors) {
+        snprintf(err, errlen, "%s", errors.n ? buf_str(&errors) : "out of memory");
+        size_t len = strlen(err);
+        while (len && err[len - 1] == '\n')
+            err[--len] = '\0';
+        buf_free(&errors);
+        return -1;
+    }
+    buf_free(&errors);
+    return 0;
+}
+
 static void script_free(struct script *s)
 {
     if (s == NULL)
@@ -755,6 +794,8 @@ static struct script *script_load(struct core *c, node *n, const char *path, cha
     n->registering = 0;
     if (status != LUA_OK)
         goto fail;
+    if (bind_tiers(c, n, s, err, errlen) != 0)
+        goto fail;
     free(text);
     return s;
 fail:
@@ -793,6 +834,10 @@ int lua_host_reload(struct core *c, node *n)
     staging.deps = NULL;
     staging.ndeps = 0;
     staging.opts = NULL;
+    staging.tiers = NULL;
+    staging.ntiers = 0;
+    staging.kept = NULL;
+    staging.nkept = staging.capkept = 0;
     staging.version = strdup("0");
     staging.summary = NULL;
     {
@@ -805,6 +850,8 @@ int lua_host_reload(struct core *c, node *n)
     struct script *s = script_load(c, &staging, n->file, err, sizeof err);
     if (s == NULL) {
         snprintf(n->error, sizeof n->error, "%s", err);
+        tier_free(&staging);
+        free(staging.kept);
         options_free(staging.opts);
         free(staging.version);
         free(staging.summary);
@@ -824,6 +871,10 @@ int lua_host_reload(struct core *c, node *n)
     s->node = n;
     options_free(n->opts);
     n->opts = staging.opts;
+    tier_free(n);
+    n->tiers = staging.tiers;
+    n->ntiers = staging.ntiers;
+    free(staging.kept);
     free(n->version);
     n->version = staging.version;
     if (staging.summary) {

@@ -130,8 +130,8 @@ static int is_within(const struct ancestry *a, int64_t place)
     return 0;
 }
 
-int tier_get(struct core *c, const node *n, const char *key, int64_t place, int64_t t,
-             tandem_value *out)
+const options *tier_pick(struct core *c, const node *n, const char *key, int64_t place,
+                         int64_t t)
 {
     struct ancestry a = {{0}, 0};
     char day[11];
@@ -155,5 +155,11 @@ int tier_get(struct core *c, const node *n, const char *key, int64_t place, int6
             (tr->depth == best->depth && strcmp(tr->from, best->from) > 0))
             best = tr;
     }
-    return options_get(best ? best->opts : n->opts, key, out);
+    return best ? best->opts : n->opts;
+}
+
+int tier_get(struct core *c, const node *n, const char *key, int64_t place, int64_t t,
+             tandem_value *out)
+{
+    return options_get(tier_pick(c, n, key, place, t), key, out);
 }

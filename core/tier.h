@@ -42,7 +42,12 @@ int tier_bind(struct core *c, node *n, const tandem_option *schema,
               const char *const *extra_keys, buf *errors, int *nerrors);
 void tier_free(node *n);
 
-/* The value of key for place (0: none) at time t. */
+/* The options that decide key for place (0: none) at time t: the most
+** specific override section that sets it, else the node's own. */
+const options *tier_pick(struct core *c, const node *n, const char *key, int64_t place,
+                         int64_t t);
+
+/* The value of key for place at time t. */
 int tier_get(struct core *c, const node *n, const char *key, int64_t place, int64_t t,
              tandem_value *out);
 
