@@ -21,43 +21,8 @@
 #include "log.h"
 #include "store.h"
 #include "text.h"
+#include "bus_internal.h"
 #include "value.h"
-
-struct sub {
-    node *owner;
-    tandem_phase phase;
-    char *pattern;
-    tandem_handler fn;
-    void *ud;
-    unsigned seq;
-    char *id; /* stable name in the outbox: OWNER/PATTERN/N */
-};
-
-struct frame {
-    tandem_event *ev;
-    tandem_phase phase;
-    struct frame *up;
-};
-
-struct bus {
-    struct core *core;
-    struct topic **topics;
-    size_t ntopics, topic_cap;
-    size_t *index; /* open-addressing hash of topic names into topics[] */
-    size_t index_cap;
-    struct sub **subs;
-    size_t nsubs, sub_cap;
-    unsigned seq;
-
-    struct frame *frame;     /* the handler call in progress */
-    int depth;               /* follow-up nesting */
-    struct bus_result *root; /* result of the root event being submitted */
-    char *chain_error;       /* a follow-up failed: the whole chain fails */
-    int batch;               /* inside bus_batch_begin */
-    int outbox_added;        /* deliveries recorded since the last bus_deliver */
-    int delivering;
-    buf json;
-};
 
 static const char *const phase_names[] = {"before", "on", "after"};
 
@@ -525,9 +490,7 @@ int bus_check(struct bus *b, tandem_event *ev, char *err, size_t errlen)
 /* ---------------------------------------------------------------------- */
 /* The pipeline                                                           */
 
-static void set_message(char **slot, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_message(char **slot, const char *fmt, ...)
+void bus_set_message(char **slot, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -545,8 +508,7 @@ static const char *owner_label(const node *n, char *out, size_t len)
 
 /* Calls one handler. On a veto or an error, writes the reason to *why and
 ** returns BUS_VETOED or BUS_FAILED. */
-static int run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase phase,
-                   char **why)
+int bus_run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase phase, char **why)
 {
     struct frame f = {ev, phase, b->frame};
     char label[80];
@@ -556,21 +518,21 @@ static int run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase 
     node_release(s->owner);
     b->frame = f.up;
     if (b->chain_error) {
-        set_message(why, "%s", b->chain_error);
+        bus_set_message(why, "%s", b->chain_error);
         return BUS_FAILED;
     }
     if (rc == TANDEM_VETO && phase == TANDEM_BEFORE) {
-        set_message(why, "%s", ev->veto ? ev->veto : "refused by a rule");
+        bus_set_message(why, "%s", ev->veto ? ev->veto : "refused by a rule");
         return BUS_VETOED;
     }
     if (rc == TANDEM_VETO) {
-        set_message(why, "%s returned a veto from its %s handler for %s; only before handlers "
+        bus_set_message(why, "%s returned a veto from its %s handler for %s; only before handlers "
                          "may veto",
                     owner_label(s->owner, label, sizeof label), phase_names[phase], ev->topic);
         return BUS_FAILED;
     }
     if (rc < 0) {
-        set_message(why, "%s failed in its %s handler for %s: %s",
+        bus_set_message(why, "%s failed in its %s handler for %s: %s",
                     owner_label(s->owner, label, sizeof label), phase_names[phase], ev->topic,
                     s->owner->error[0] ? s->owner->error : "error");
         return BUS_FAILED;
@@ -578,7 +540,7 @@ static int run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase 
     return BUS_OK;
 }
 
-static int runnable(const struct sub *s)
+int bus_runnable(const struct sub *s)
 {
     return s->owner->state == NODE_RUNNING || s->owner->state == NODE_LOADED;
 }
@@ -589,8 +551,8 @@ static int run_phase(struct bus *b, tandem_event *ev, tandem_phase phase, char *
     struct topic *t = ev->t;
     int status = BUS_OK;
     for (size_t i = 0; i < t->nsubs[phase] && status == BUS_OK; i++)
-        if (runnable(t->subs[phase][i]))
-            status = run_sub(b, t->subs[phase][i], ev, phase, why);
+        if (bus_runnable(t->subs[phase][i]))
+            status = bus_run_sub(b, t->subs[phase][i], ev, phase, why);
     return status;
 }
 
@@ -614,7 +576,7 @@ static int journal_append(struct bus *b, tandem_event *ev, char **why)
     buf_reset(&b->json);
     event_fields_json(ev, &b->json);
     if (b->json.failed) {
-        set_message(why, "out of memory");
+        bus_set_message(why, "out of memory");
         return BUS_FAILED;
     }
     ev->time = core_now(b->core);
@@ -629,14 +591,14 @@ static int journal_append(struct bus *b, tandem_event *ev, char **why)
                               ev->actor, ev->source, ev->key,   buf_str(&b->json),
                               used ? private_fields : NULL};
     if (store_journal_append(b->core->store, &row) != TANDEM_OK) {
-        set_message(why, "%s", store_errmsg(b->core->store));
+        bus_set_message(why, "%s", store_errmsg(b->core->store));
         return BUS_FAILED;
     }
     ev->id = row.id;
     struct topic *t = ev->t;
     for (size_t i = 0; i < t->nsubs[TANDEM_AFTER]; i++) {
         if (store_outbox_add(b->core->store, ev->id, t->subs[TANDEM_AFTER][i]->id, ev->time)) {
-            set_message(why, "%s", store_errmsg(b->core->store));
+            bus_set_message(why, "%s", store_errmsg(b->core->store));
             return BUS_FAILED;
         }
         b->outbox_added = 1;
@@ -657,7 +619,7 @@ static int apply_state(struct bus *b, tandem_event *ev, char **why)
     node_release(owner);
     if (rc == TANDEM_OK && !b->chain_error)
         return BUS_OK;
-    set_message(why, "%s", b->chain_error ? b->chain_error
+    bus_set_message(why, "%s", b->chain_error ? b->chain_error
                            : owner->error[0] ? owner->error : "the change could not be applied");
     return BUS_FAILED;
 }
@@ -672,7 +634,7 @@ static int pipeline(struct bus *b, tandem_event *ev, char **why)
     if (status == BUS_OK)
         status = apply_state(b, ev, why);
     if (status == BUS_OK && b->depth > 0 && record_followup(b, ev) != 0) {
-        set_message(why, "out of memory");
+        bus_set_message(why, "out of memory");
         status = BUS_FAILED;
     }
     if (status == BUS_OK)
@@ -744,7 +706,7 @@ int bus_submit(struct bus *b, tandem_event *ev, struct bus_result *res)
     }
     status = pipeline(b, ev, &why);
     if (status == BUS_OK && store_commit(st) != TANDEM_OK) {
-        set_message(&why, "%s", store_errmsg(st));
+        bus_set_message(&why, "%s", store_errmsg(st));
         status = BUS_FAILED;
     }
     if (status != BUS_OK)
@@ -814,7 +776,7 @@ static int64_t emit_followup(struct bus *b, tandem_event *ev)
     ev->cause = cause->id;
     if (b->depth + 1 > b->core->max_depth) {
         status = BUS_FAILED;
-        set_message(&why, "follow-up events nest deeper than %d (%s caused by %s); "
+        bus_set_message(&why, "follow-up events nest deeper than %d (%s caused by %s); "
                           "is a rule emitting in a loop?",
                     b->core->max_depth, ev->topic, cause->topic);
     } else if (bus_check(b, ev, err, sizeof err) != TANDEM_OK) {
@@ -834,7 +796,7 @@ static int64_t emit_followup(struct bus *b, tandem_event *ev)
     }
     int64_t id = status == BUS_OK ? ev->id : status == BUS_VETOED ? TANDEM_REFUSED : TANDEM_ERROR;
     if (status != BUS_OK && b->chain_error == NULL)
-        set_message(&b->chain_error, "%s (from %s): %s", ev->topic, cause->topic,
+        bus_set_message(&b->chain_error, "%s (from %s): %s", ev->topic, cause->topic,
                     why ? why : "failed");
     if (status != BUS_OK && ev->origin)
         snprintf(ev->origin->error, sizeof ev->origin->error, "%s", why ? why : "failed");
@@ -887,175 +849,4 @@ int bus_dispatch(struct bus *b, tandem_event *ev, tandem_phase phase)
     free(b->chain_error);
     b->chain_error = NULL;
     return status == BUS_OK ? TANDEM_OK : status == BUS_VETOED ? TANDEM_VETO : TANDEM_ERROR;
-}
-
-/* ---------------------------------------------------------------------- */
-/* AFTER deliveries                                                       */
-
-static struct sub *find_after_sub(struct bus *b, const char *id)
-{
-    for (size_t i = 0; i < b->nsubs; i++)
-        if (b->subs[i]->phase == TANDEM_AFTER && strcmp(b->subs[i]->id, id) == 0)
-            return b->subs[i];
-    return NULL;
-}
-
-tandem_event *bus_event_from_row(const struct journal_row *row, char *err, size_t errlen)
-{
-    tandem_event *ev = event_new(row->topic);
-    if (ev == NULL || event_fields_parse(ev, row->fields, err, errlen) != 0 ||
-        event_set_meta(ev, row->actor, row->source, row->key) != TANDEM_OK) {
-        if (ev && err[0] == '\0')
-            snprintf(err, errlen, "out of memory");
-        event_free(ev);
-        return NULL;
-    }
-    ev->id = row->id;
-    ev->time = row->time;
-    ev->cause = row->cause;
-    return ev;
-}
-
-struct loaded {
-    tandem_event *ev;
-    char err[256];
-};
-
-static int load_row(void *ud, const struct journal_row *row)
-{
-    struct loaded *l = ud;
-    l->ev = bus_event_from_row(row, l->err, sizeof l->err);
-    return 1;
-}
-
-static int64_t retry_delay(int64_t attempts)
-{
-    int64_t d = 10;
-    for (int64_t i = 0; i < attempts && d < 3600; i++)
-        d *= 2;
-    return d < 3600 ? d : 3600;
-}
-
-struct delivery {
-    struct bus *b;
-    int failed;
-};
-
-static int deliver_one(void *ud, const struct outbox_item *item)
-{
-    struct delivery *d = ud;
-    struct bus *b = d->b;
-    store *st = b->core->store;
-    struct sub *s = find_after_sub(b, item->subscriber);
-    if (s == NULL || !runnable(s))
-        return 0; /* its owner is not loaded now: keep it for when it is */
-    struct loaded l = {NULL, {0}};
-    store_journal_get(st, item->event, load_row, &l);
-    if (l.ev == NULL) {
-        log_msg(LOG_ERROR, NULL, "cannot read event %" PRId64 " for delivery: %s",
-                item->event, l.err);
-        return 0;
-    }
-    l.ev->t = bus_topic(b, l.ev->topic, 1);
-    char *why = NULL;
-    int status = BUS_FAILED;
-    if (store_begin(st) == TANDEM_OK) {
-        status = run_sub(b, s, l.ev, TANDEM_AFTER, &why);
-        if (status == BUS_OK && store_outbox_done(st, item->event, s->id) != TANDEM_OK)
-            status = BUS_FAILED;
-        if (status == BUS_OK && store_commit(st) == TANDEM_OK) {
-            event_free(l.ev);
-            free(why);
-            return 0;
-        }
-        store_rollback(st);
-    }
-    free(b->chain_error);
-    b->chain_error = NULL;
-    int64_t delay = retry_delay(item->attempts);
-    char label[80];
-    log_msg(LOG_WARN, node_label(s->owner, label, sizeof label),
-            "after handler for %s (event %" PRId64 ") failed, attempt %" PRId64
-            ", retrying in %" PRId64 "s: %s",
-            l.ev->topic, item->event, item->attempts + 1, delay, why ? why : store_errmsg(st));
-    if (store_begin(st) == TANDEM_OK) {
-        if (store_outbox_retry(st, item->event, s->id, core_now(b->core) + delay,
-                               why ? why : "failed") == TANDEM_OK)
-            store_commit(st);
-        else
-            store_rollback(st);
-    }
-    d->failed++;
-    event_free(l.ev);
-    free(why);
-    return 0;
-}
-
-int bus_deliver(struct bus *b)
-{
-    struct delivery d = {b, 0};
-    if (b->delivering)
-        return 0;
-    b->delivering = 1;
-    /* deliveries may emit events that queue deliveries of their own */
-    for (int round = 0; round < 16; round++) {
-        b->outbox_added = 0;
-        store_outbox_due(b->core->store, core_now(b->core), deliver_one, &d);
-        if (!b->outbox_added)
-            break;
-    }
-    b->delivering = 0;
-    return d.failed;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Replay                                                                 */
-
-struct replay {
-    struct bus *b;
-    int64_t count;
-    char *err;
-    size_t errlen;
-    int failed;
-};
-
-static int replay_row(void *ud, const struct journal_row *row)
-{
-    struct replay *r = ud;
-    struct topic *t = bus_topic(r->b, row->topic, 0);
-    if (t == NULL || t->apply == NULL)
-        return 0;
-    tandem_event *ev = bus_event_from_row(row, r->err, r->errlen);
-    if (ev == NULL) {
-        r->failed = 1;
-        return 1;
-    }
-    ev->t = t;
-    node *owner = t->owner;
-    owner->error[0] = '\0';
-    owner->applying = 1;
-    int rc = t->apply(owner, ev);
-    owner->applying = 0;
-    node_release(owner);
-    if (rc < 0) {
-        snprintf(r->err, r->errlen, "event %" PRId64 " (%s): %s", row->id, row->topic,
-                 owner->error[0] ? owner->error : "apply failed");
-        r->failed = 1;
-    }
-    r->count++;
-    event_free(ev);
-    return r->failed;
-}
-
-int bus_replay(struct bus *b, int64_t since, int64_t *count, char *err, size_t errlen)
-{
-    struct replay r = {b, 0, err, errlen, 0};
-    struct journal_query q = {NULL, since, 0, 0};
-    err[0] = '\0';
-    int rc = store_journal_scan(b->core->store, &q, replay_row, &r);
-    if (count)
-        *count = r.count;
-    if (rc != TANDEM_OK && !r.failed)
-        snprintf(err, errlen, "%s", store_errmsg(b->core->store));
-    return rc != TANDEM_OK || r.failed ? TANDEM_ERROR : TANDEM_OK;
 }
