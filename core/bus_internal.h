@@ -49,4 +49,9 @@ int bus_run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase pha
 int bus_runnable(const struct sub *s);
 void bus_set_message(char **slot, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Runs again, for an event already in the journal, the ON handlers that
+** filter accepts, in a transaction of their own: their follow-ups are new
+** events caused by it. For previews of changed rules. */
+int bus_rerun(struct bus *b, tandem_event *ev, int (*filter)(struct sub *s, void *ud), void *ud);
+
 #endif

@@ -183,3 +183,30 @@ int bus_replay(struct bus *b, int64_t since, int64_t *count, char *err, size_t e
         snprintf(err, errlen, "%s", store_errmsg(b->core->store));
     return rc != TANDEM_OK || r.failed ? TANDEM_ERROR : TANDEM_OK;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Running handlers again                                                 */
+
+int bus_rerun(struct bus *b, tandem_event *ev, int (*filter)(struct sub *s, void *ud), void *ud)
+{
+    char *why = NULL;
+    store *st = b->core->store;
+    int status = BUS_OK;
+    if ((ev->t = bus_topic(b, ev->topic, 1)) == NULL || store_begin(st) != TANDEM_OK)
+        return TANDEM_ERROR;
+    struct topic *t = ev->t;
+    for (size_t i = 0; i < t->nsubs[TANDEM_ON] && status == BUS_OK; i++) {
+        struct sub *s = t->subs[TANDEM_ON][i];
+        if (bus_runnable(s) && filter(s, ud))
+            status = bus_run_sub(b, s, ev, TANDEM_ON, &why);
+    }
+    if (status == BUS_OK && store_commit(st) == TANDEM_OK) {
+        free(why);
+        return TANDEM_OK;
+    }
+    store_rollback(st);
+    free(b->chain_error);
+    b->chain_error = NULL;
+    free(why);
+    return TANDEM_ERROR;
+}

@@ -42,6 +42,7 @@ extern const struct cli_command cli_model_commands[];
 extern const struct cli_command cli_service_commands[];
 extern const struct cli_command cli_record_commands[];
 extern const struct cli_command cli_exchange_commands[];
+extern const struct cli_command cli_points_commands[];
 
 /* Options of one command. A value option sets *value; a flag sets *flag. */
 struct cli_opt {

@@ -47,10 +47,10 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
                                    {NULL, NULL, NULL}};
     if (cli_args(cmd, argc, argv, opts, pos, 2, 2, &npos) != 0)
         return EXIT_USAGE;
-    if (strcmp(pos[0], "people") != 0)
-        return cli_usage(cmd, "only people can be imported (not '%s')", pos[0]), EXIT_USAGE;
+    if (strcmp(pos[0], "people") != 0 && strcmp(pos[0], "needs") != 0)
+        return cli_usage(cmd, "import people or needs, not '%s'", pos[0]), EXIT_USAGE;
     struct import_report r;
-    int rc = command_import_people(cli->core, pos[1], &d, &r);
+    int rc = command_import(cli->core, pos[0], pos[1], &d, &r);
     fputs(buf_str(&r.errors), stderr);
     if (rc != 0) {
         if (r.bad)
@@ -60,7 +60,9 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
         buf_free(&r.errors);
         return EXIT_ERROR;
     }
-    printf("imported %zu %s from %s (%s)", r.imported, r.imported == 1 ? "person" : "people",
+    int people = strcmp(pos[0], "people") == 0;
+    printf("imported %zu %s from %s (%s)", r.imported,
+           people ? (r.imported == 1 ? "person" : "people") : (r.imported == 1 ? "need" : "needs"),
            pos[1], r.encoding ? r.encoding : "?");
     if (r.skipped)
         printf("; skipped %zu bad row%s listed above", r.skipped, r.skipped == 1 ? "" : "s");
@@ -301,8 +303,9 @@ static int cmd_calendar(struct cli *cli, int argc, char **argv)
 
 const struct cli_command cli_exchange_commands[] = {
     {"import", cmd_import, CLI_NEEDS_CORE,
-     "import people FILE.csv [--skip-bad] [--roles R] [--community C]",
-     "import a roster (UTF-8 or GB18030, Chinese or English headers); all or nothing"},
+     "import people|needs FILE.csv [--skip-bad] [--roles R] [--community C]",
+     "import a roster or a needs survey (UTF-8 or GB18030, Chinese or English headers); "
+     "all or nothing"},
     {"export", cmd_export, CLI_NEEDS_CORE,
      "export people|hours|attendance [--format csv|json] [--output FILE] [--from D] [--to D]",
      "Excel-friendly CSV (UTF-8 with BOM, CRLF) or JSON; ID and phone numbers masked"},

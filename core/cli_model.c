@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "command.h"
 #include "mask.h"
+#include "match.h"
 #include "model.h"
 #include "store.h"
 #include "value.h"
@@ -415,8 +416,9 @@ static int verb_update(struct cli *cli, const struct cli_command *cmd, const str
 
 static int verb_fields(const struct entity *e)
 {
-    static const char *const kinds[] = {"text", "integer", "yes/no", "date", "time", "list",
-                                        "one of", "reference to", "ID number", "phone"};
+    static const char *const kinds[] = {"text",         "integer",   "yes/no", "date",
+                                        "time",         "list",      "one of", "reference to",
+                                        "ID number",    "phone",     "number"};
     static const char *const head[] = {"FLAG", "LABEL", "KIND", ""};
     struct table *t = table_new(4, head);
     for (const struct spec *s = e->specs; s->name; s++) {
@@ -533,6 +535,44 @@ static int team_membership(struct cli *cli, const struct cli_command *cmd, int a
 }
 
 /* ---------------------------------------------------------------------- */
+/* The resource library stays current                                    */
+
+static int resource_confirm(struct cli *cli, const struct cli_command *cmd, int argc,
+                            char **argv)
+{
+    char *pos[1], today[11];
+    int npos;
+    const struct cli_opt opts[] = {{"--json", NULL, &cli->json}, {NULL, NULL, NULL}};
+    if (cli_args(cmd, argc, argv, opts, pos, 1, 1, &npos) != 0)
+        return EXIT_USAGE;
+    model_date(core_now(cli->core), today);
+    const struct field_input in[] = {{"confirmed_on", today}};
+    struct bus_result res;
+    command_update(cli->core, model_entity("resource"), pos[0], in, 1, &res);
+    return report(cli, &res, "resource.updated");
+}
+
+static int resource_stale(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
+{
+    int npos;
+    char today[11];
+    const struct cli_opt opts[] = {{"--json", NULL, &cli->json}, {NULL, NULL, NULL}};
+    if (cli_args(cmd, argc, argv, opts, NULL, 0, 0, &npos) != 0)
+        return EXIT_USAGE;
+    model_date(core_now(cli->core), today);
+    static const char *const heads[] = {"ID", "名称", "类别", "提供单位", "最近确认", "天数"};
+    static const char *const names[] = {"id", "name", "category", "org", "confirmed_on", "days"};
+    tandem_value args[2] = {tandem_text(today), tandem_int(match_stale_days(cli->core))};
+    cli_print_query(cli,
+                    "SELECT r.id, r.name, r.category, o.name, r.confirmed_on, "
+                    "CAST(julianday(?1) - julianday(r.confirmed_on) AS INTEGER) FROM resource r "
+                    "JOIN org o ON o.id = r.org WHERE r.confirmed_on IS NULL "
+                    "OR julianday(?1) - julianday(r.confirmed_on) > ?2 ORDER BY r.confirmed_on",
+                    args, 2, heads, names, 6, NULL);
+    return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Dispatch                                                               */
 
 static const char *const person_records[][2] = {{"certify", "certification"},
@@ -576,6 +616,10 @@ static int cmd_entity(struct cli *cli, int argc, char **argv)
                             "person");
         }
     }
+    if (strcmp(e->noun, "resource") == 0 && strcmp(verb, "confirm") == 0)
+        return resource_confirm(cli, cmd, argc - 1, argv + 1);
+    if (strcmp(e->noun, "resource") == 0 && strcmp(verb, "stale") == 0)
+        return resource_stale(cli, cmd, argc - 1, argv + 1);
     if (strcmp(e->noun, "team") == 0 && (strcmp(verb, "join") == 0 || strcmp(verb, "leave") == 0))
         return team_membership(cli, cmd, argc - 1, argv + 1, strcmp(verb, "join") == 0);
     return cli_usage(cmd, "unknown verb '%s'", verb), EXIT_USAGE;
@@ -595,4 +639,11 @@ const struct cli_command cli_model_commands[] = {
      "projects of a team, with their programme type and check-in rules"},
     {"shift", cmd_entity, CLI_NEEDS_CORE, "shift add|list|show|update|fields ...",
      "shifts of a project: time, site, capacity, required skills"},
+    {"reward", cmd_entity, CLI_NEEDS_CORE, "reward add|list|show|update|fields ...",
+     "rewards merchants offer for points: cost, stock, validity, per-person limit"},
+    {"resource", cmd_entity, CLI_NEEDS_CORE,
+     "resource add|list|show|update|fields|confirm|stale ...",
+     "the resource library: venues, staff, materials, funding, services, rewards"},
+    {"need", cmd_entity, CLI_NEEDS_CORE, "need add|list|show|update|fields ...",
+     "residents' and communities' needs (from surveys, visits, the hotline)"},
     {NULL, NULL, 0, NULL, NULL}};

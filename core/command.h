@@ -94,10 +94,11 @@ struct import_report {
     buf errors; /* "row R, column C (...): reason" lines; caller frees */
 };
 
-/* Imports people from a CSV file. All or nothing, unless skip_bad: then the
-** good rows are kept. Returns -1 when nothing was imported. */
-int command_import_people(struct core *c, const char *path, const struct import_defaults *d,
-                          struct import_report *r);
+/* Imports "people" or "needs" from a CSV file. All or nothing, unless
+** skip_bad: then the good rows are kept. Returns -1 when nothing was
+** imported. */
+int command_import(struct core *c, const char *kind, const char *path,
+                   const struct import_defaults *d, struct import_report *r);
 
 struct csv_column;
 /* The columns a people spreadsheet may have, with their Chinese and English

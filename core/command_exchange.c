@@ -1,7 +1,7 @@
 /*
-** command_exchange.c — people in and out of spreadsheets: importing a
-** volunteer roster as Chinese offices keep it (UTF-8 or GB18030, Chinese or
-** English headers), all or nothing unless bad rows may be skipped.
+** command_exchange.c — spreadsheets in: a volunteer roster or a needs
+** survey as Chinese offices keep them (UTF-8 or GB18030, Chinese or English
+** headers), all or nothing unless bad rows may be skipped.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,25 +34,63 @@ static const struct csv_column people_columns[] = {
     {"id_type", a_id_type, 0},    {"id_number", a_id, 0},        {"phone", a_phone, 0},
     {"community", a_community, 0}, {"org", a_org, 0},            {"roles", a_roles, 0},
     {"skills", a_skills, 0},      {"availability", a_avail, 0}, {"guardian", a_guardian, 0},
-    {"guardian_phone", a_gphone, 0}, {"note", a_note, 0}};
-#define NPEOPLE (sizeof people_columns / sizeof people_columns[0])
+    {"guardian_phone", a_gphone, 0}, {"note", a_note, 0},       {NULL, NULL, 0}};
+
+static const char *const n_place[] = {"社区", "place", "所在社区", "地点", NULL};
+static const char *const n_category[] = {"类别", "category", "需求类别", "类型", NULL};
+static const char *const n_desc[] = {"需求", "description", "需求描述", "描述", "内容", NULL};
+static const char *const n_source[] = {"来源", "source", NULL};
+static const char *const n_requester[] = {"联系人", "requester", "提出人", "居民", NULL};
+static const char *const n_phone[] = {"联系电话", "requester_phone", "电话", NULL};
+static const char *const n_urgency[] = {"紧急程度", "urgency", "紧急", NULL};
+static const char *const n_tags[] = {"关键词", "tags", NULL};
+static const char *const n_date[] = {"登记日期", "reported_on", "日期", NULL};
+
+static const struct csv_column need_columns[] = {
+    {"place", n_place, 0},          {"category", n_category, 1}, {"description", n_desc, 1},
+    {"source", n_source, 0},        {"requester", n_requester, 0},
+    {"requester_phone", n_phone, 0}, {"urgency", n_urgency, 0},  {"tags", n_tags, 0},
+    {"reported_on", n_date, 0},     {NULL, NULL, 0}};
+
+/* What a kind of import reads, into which record. */
+struct import_kind {
+    const char *name;
+    const struct csv_column *columns;
+    const char *entity;
+    const char *place_field; /* where --community goes */
+};
+
+static const struct import_kind import_kinds[] = {
+    {"people", people_columns, "person", "community"},
+    {"needs", need_columns, "need", "place"},
+    {NULL, NULL, NULL, NULL}};
+
+#define MAX_COLUMNS 16
+
+static size_t count_columns(const struct csv_column *cols)
+{
+    size_t n = 0;
+    while (cols[n].key)
+        n++;
+    return n;
+}
 
 const struct csv_column *command_people_columns(size_t *n)
 {
-    *n = NPEOPLE;
+    *n = count_columns(people_columns);
     return people_columns;
 }
 
-/* "person.registered: birth_date: '...' is not a date" -> "birth_date". */
-static int field_of_message(const char *msg, const int *index)
+/* "person.registered: birth_date: '...' is not a date" -> its column. */
+static int field_of_message(const struct import_kind *k, const char *msg, const int *index)
 {
     const char *p = strstr(msg, ": ");
     p = p ? p + 2 : msg;
-    for (size_t j = 0; j < NPEOPLE; j++) {
-        size_t n = strlen(people_columns[j].key);
-        if (strncmp(p, people_columns[j].key, n) == 0 && p[n] == ':')
+    for (size_t j = 0; k->columns[j].key; j++) {
+        size_t n = strlen(k->columns[j].key);
+        if (strncmp(p, k->columns[j].key, n) == 0 && p[n] == ':')
             return index[j];
-        if (strncmp(msg, people_columns[j].key, n) == 0 && msg[n] == ':')
+        if (strncmp(msg, k->columns[j].key, n) == 0 && msg[n] == ':')
             return index[j];
     }
     return -1;
@@ -67,52 +105,61 @@ static void row_error(struct import_report *r, const struct csv_table *t, size_t
     else
         snprintf(where, sizeof where, "row %zu", row + 1);
     /* drop the topic: the user thinks in rows and columns */
-    const char *p = strncmp(msg, "person.registered: ", 19) == 0 ? msg + 19 : msg;
+    const char *colon = strstr(msg, ": ");
+    const char *p = colon && strchr(msg, '.') && strchr(msg, '.') < colon ? colon + 2 : msg;
     buf_printf(&r->errors, "%s: %s\n", where, p);
     r->bad++;
 }
 
-/* One row's person.registered event, or NULL with the error reported. */
-static tandem_event *row_event(struct core *c, const struct csv_table *t, size_t row,
-                               const int *index, const struct import_defaults *d,
-                               struct import_report *r)
+/* One row's event, or NULL with the error reported. */
+static tandem_event *row_event(struct core *c, const struct import_kind *k,
+                               const struct csv_table *t, size_t row, const int *index,
+                               const struct import_defaults *d, struct import_report *r)
 {
-    struct field_input in[NPEOPLE + 2];
+    struct field_input in[MAX_COLUMNS + 2];
     size_t n = 0;
     char err[600];
-    int have_roles = 0, have_community = 0;
-    for (size_t j = 0; j < NPEOPLE; j++) {
+    int have_roles = 0, have_place = 0, people = strcmp(k->entity, "person") == 0;
+    for (size_t j = 0; k->columns[j].key; j++) {
         const char *cell = index[j] >= 0 ? csv_cell(t, row, (size_t)index[j]) : NULL;
         if (cell == NULL || *cell == '\0')
             continue;
-        in[n++] = (struct field_input){people_columns[j].key, csv_unguard(cell)};
-        have_roles |= strcmp(people_columns[j].key, "roles") == 0;
-        have_community |= strcmp(people_columns[j].key, "community") == 0;
+        in[n++] = (struct field_input){k->columns[j].key, csv_unguard(cell)};
+        have_roles |= strcmp(k->columns[j].key, "roles") == 0;
+        have_place |= strcmp(k->columns[j].key, k->place_field) == 0;
     }
-    if (!have_roles)
+    if (people && !have_roles)
         in[n++] = (struct field_input){"roles", d->roles ? d->roles : "volunteer"};
-    if (!have_community && d->community)
-        in[n++] = (struct field_input){"community", d->community};
-    tandem_event *ev = command_entity_event(c, model_entity("person"), 0, in, n, "import", err,
+    if (!have_place && d->community)
+        in[n++] = (struct field_input){k->place_field, d->community};
+    tandem_event *ev = command_entity_event(c, model_entity(k->entity), 0, in, n, "import", err,
                                             sizeof err);
     if (ev == NULL)
-        row_error(r, t, row, field_of_message(err, index), err);
+        row_error(r, t, row, field_of_message(k, err, index), err);
     return ev;
 }
 
-int command_import_people(struct core *c, const char *path, const struct import_defaults *d,
-                          struct import_report *r)
+int command_import(struct core *c, const char *kind, const char *path,
+                   const struct import_defaults *d, struct import_report *r)
 {
     struct csv_table *t = NULL;
     char err[2000];
-    int index[NPEOPLE];
+    int index[MAX_COLUMNS];
     memset(r, 0, sizeof *r);
+    const struct import_kind *k = import_kinds;
+    while (k->name && strcmp(k->name, kind) != 0)
+        k++;
+    if (k->name == NULL) {
+        buf_printf(&r->errors, "only people and needs can be imported, not '%s'\n", kind);
+        return -1;
+    }
     if (csv_read_file(path, &t, err, sizeof err) != 0) {
         buf_printf(&r->errors, "%s: %s\n", path, err);
         return -1;
     }
     r->encoding = csv_encoding_name(t->encoding);
-    int problems = csv_map_header(t, people_columns, NPEOPLE, index, err, sizeof err);
+    int problems = csv_map_header(t, k->columns, count_columns(k->columns), index, err,
+                                  sizeof err);
     if (problems != 0) {
         buf_printf(&r->errors, "%s: %s%s", path, problems < 0 ? "out of memory" : err,
                    problems < 0 || (*err && err[strlen(err) - 1] != '\n') ? "\n" : "");
@@ -128,14 +175,14 @@ int command_import_people(struct core *c, const char *path, const struct import_
         if (csv_row_is_blank(t, row))
             continue;
         r->rows++;
-        tandem_event *ev = row_event(c, t, row, index, d, r);
+        tandem_event *ev = row_event(c, k, t, row, index, d, r);
         if (ev == NULL)
             continue;
         struct bus_result res;
         if (bus_submit(c->bus, ev, &res) == BUS_OK)
             r->imported++;
         else
-            row_error(r, t, row, field_of_message(res.message ? res.message : "", index),
+            row_error(r, t, row, field_of_message(k, res.message ? res.message : "", index),
                       res.message ? res.message : "refused");
         bus_result_clear(&res);
     }

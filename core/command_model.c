@@ -44,6 +44,27 @@ static int parse_date(const char *s, char out[11])
     return -1;
 }
 
+/* Chinese words people write in spreadsheets for the model's enum values. */
+static const char *const enum_aliases[][2] = {
+    {"场地", "venue"},     {"人力", "staff"},        {"物资", "material"},
+    {"资金", "funding"},   {"服务", "service"},      {"兑换", "reward"},
+    {"照料", "care"},      {"陪伴", "companionship"}, {"维修", "repair"},
+    {"健康", "health"},    {"医疗", "health"},       {"教育", "education"},
+    {"安全", "safety"},    {"其他", "other"},        {"问卷", "survey"},
+    {"调研", "survey"},    {"走访", "visit"},        {"热线", "hotline"},
+    {"低", "low"},         {"一般", "normal"},       {"普通", "normal"},
+    {"高", "high"},        {"紧急", "urgent"},       {"志愿者", "volunteer"},
+    {"社工", "social_worker"}, {"督导", "supervisor"}, {"工作人员", "staff"},
+    {"居民", "resident"},  {NULL, NULL}};
+
+static const char *enum_word(const char *s)
+{
+    for (int i = 0; enum_aliases[i][0]; i++)
+        if (strcmp(s, enum_aliases[i][0]) == 0)
+            return enum_aliases[i][1];
+    return s;
+}
+
 static const char *gender_word(const char *s)
 {
     static const char *const male[] = {"男", "M", "m", "male", "Male", "1", NULL};
@@ -70,6 +91,13 @@ int command_value(struct core *c, const struct spec *s, const char *text, tandem
             return snprintf(err, errlen, "%s: '%s' is not a whole number", s->name, text), -1;
         v = tandem_int(i);
         break;
+    case SPEC_REAL: {
+        double r;
+        if (config_parse_real(text, &r) != 0)
+            return snprintf(err, errlen, "%s: '%s' is not a number", s->name, text), -1;
+        v = tandem_real(r);
+        break;
+    }
     case SPEC_BOOL:
         if (parse_bool(text, &b) != 0)
             return snprintf(err, errlen, "%s: '%s' is not yes or no", s->name, text), -1;
@@ -103,8 +131,22 @@ int command_value(struct core *c, const struct spec *s, const char *text, tandem
         v = tandem_text(tmp);
         break;
     case SPEC_ENUM:
-        if (strcmp(s->name, "gender") == 0)
-            v = tandem_text(gender_word(text));
+        v = tandem_text(strcmp(s->name, "gender") == 0 ? gender_word(text) : enum_word(text));
+        break;
+    case SPEC_LIST:
+        if (s->arg) { /* a list of enum words: translate each */
+            char list[1024], joined[1024] = "";
+            size_t used = 0;
+            entity_normalise_list(text, list, sizeof list);
+            char *save = NULL;
+            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save))
+                used += (size_t)snprintf(joined + used, used < sizeof joined ? sizeof joined - used
+                                                                              : 0,
+                                         "%s%s", used ? "," : "", enum_word(w));
+            if (value_copy(out, &(tandem_value){TANDEM_TEXT, {.s = {joined, strlen(joined)}}}))
+                return snprintf(err, errlen, "out of memory"), -1;
+            return 0;
+        }
         break;
     default: break;
     }

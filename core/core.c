@@ -152,13 +152,15 @@ static int set_paths(struct core *c, const struct core_args *a)
 
 static int check_sections(const struct config *cfg, buf *errors)
 {
-    static const char *const plain[] = {"core", "attendance", "certificate"};
+    static const char *const plain[] = {"core", "attendance", "certificate", "resources"};
     int nerrors = 0;
     for (size_t i = 0; i < cfg->ns; i++) {
         const char *s = cfg->s[i].name;
         const char *dot = strchr(s, '.');
-        if (strcmp(s, "core") == 0 || strcmp(s, "attendance") == 0 ||
-            strcmp(s, "certificate") == 0)
+        int known = 0;
+        for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++)
+            known |= strcmp(s, plain[k]) == 0;
+        if (known)
             continue;
         if (dot && (strncmp(s, "plugin.", 7) == 0 || strncmp(s, "script.", 7) == 0)) {
             char base[64];
@@ -173,11 +175,11 @@ static int check_sections(const struct config *cfg, buf *errors)
         }
         char head[64];
         snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - s) : (int)strlen(s), s);
-        const char *words[] = {plain[0], plain[1], plain[2], "plugin", "script"};
-        const char *hint = text_suggest(head, words, 5);
+        const char *words[] = {plain[0], plain[1], plain[2], plain[3], "plugin", "script"};
+        const char *hint = text_suggest(head, words, 6);
         buf_printf(errors,
                    "%s:%d: unknown section [%s]; sections are [core], [attendance], "
-                   "[certificate], [plugin.NAME] and [script.NAME]%s%s%s\n",
+                   "[certificate], [resources], [plugin.NAME] and [script.NAME]%s%s%s\n",
                    cfg->path, cfg->s[i].line, s, hint ? " (did you mean [" : "",
                    hint ? hint : "", hint ? "]?)" : "");
         nerrors++;
@@ -290,7 +292,10 @@ static int read_config(struct core *c, const struct core_args *a)
                                  &nerrors);
     c->certificate = options_bind(c->config, "certificate", certificate_schema, NULL, &errors,
                                   &nerrors);
-    if (c->opts == NULL || c->attendance == NULL || c->certificate == NULL) {
+    c->resources = options_bind(c->config, "resources", resources_schema, NULL, &errors,
+                                &nerrors);
+    if (c->opts == NULL || c->attendance == NULL || c->certificate == NULL ||
+        c->resources == NULL) {
         buf_free(&errors);
         return 1;
     }
@@ -347,8 +352,11 @@ int core_open(struct core **out, const struct core_args *a)
 {
     struct core *c = calloc(1, sizeof *c);
     *out = c;
-    if (c == NULL)
+    if (c == NULL) {
+        store_close(a->use_store);
         return 1;
+    }
+    c->store = a->use_store; /* ours to close from here on, whatever happens */
     const char *now = getenv("TANDEM_NOW");
     if (now && *now && core_parse_time(now, &c->fixed_now) != 0) {
         fprintf(stderr, "tandem: error: TANDEM_NOW='%s' is not a time such as "
@@ -362,7 +370,9 @@ int core_open(struct core **out, const struct core_args *a)
         return 1;
     if (now && *now) /* the time zone is known only now */
         core_parse_time(now, &c->fixed_now);
-    if (open_store(c, a))
+    c->override_script = a->script;
+    c->override_file = a->script_file;
+    if (c->store == NULL && open_store(c, a))
         return 1;
     if ((c->bus = bus_new(c)) == NULL || (c->host = host_new(c)) == NULL)
         return 1;
@@ -389,6 +399,7 @@ void core_close(struct core *c)
     options_free(c->opts);
     options_free(c->attendance);
     options_free(c->certificate);
+    options_free(c->resources);
     config_free(c->config);
     free(c->config_path);
     free(c->database);

@@ -14,12 +14,20 @@
 
 struct bus;
 struct host;
+struct match_need;
+struct match_candidate;
 
 struct core {
     struct config *config; /* NULL when run without a file */
     options *opts;         /* [core] */
     options *attendance;   /* [attendance]: default check-in policies */
     options *certificate;  /* [certificate] */
+    options *resources;    /* [resources] */
+
+    /* the need-matching score a script registered (tandem.scorer), or NULL */
+    int (*scorer)(void *ud, const struct match_need *need, struct match_candidate *c);
+    void *scorer_ud;
+    node *scorer_owner;
     store *store;
     struct bus *bus;
     struct host *host;
@@ -33,6 +41,8 @@ struct core {
     int max_depth;
     int64_t fixed_now; /* injected clock (TANDEM_NOW); 0: the real clock */
     char actor[64];    /* who runs this process: "cli:USER" */
+    const char *override_script; /* a script loaded from another file (previews) */
+    const char *override_file;
 };
 
 /* The clock: Unix seconds, from TANDEM_NOW when set (tests), else time(). */
@@ -46,6 +56,9 @@ struct core_args {
     int mode;                /* enum host_mode */
     enum core_store store;   /* CORE_STORE_MEMORY for check-config */
     int no_config_ok;        /* run with built-in defaults if no file exists */
+    store *use_store;        /* run on this store (taking ownership) instead of opening one */
+    const char *script;      /* with script_file: load [script.NAME] from another file */
+    const char *script_file;
 };
 
 /* Reads the configuration, opens the store and loads the plugins. Errors are

@@ -40,6 +40,7 @@ static tandem_type spec_type(enum spec_kind k)
     case SPEC_TIME:
     case SPEC_REF: return TANDEM_INT;
     case SPEC_BOOL: return TANDEM_BOOL;
+    case SPEC_REAL: return TANDEM_REAL;
     default: return TANDEM_TEXT;
     }
 }
@@ -105,12 +106,13 @@ static int in_enum(const char *values, const char *v)
     return 0;
 }
 
-/* Copies a list, turning full-width commas (，) into ASCII ones. */
+/* Copies a list, turning full-width commas (，) and enumeration commas (、)
+** into ASCII ones. */
 static void copy_list(const char *in, char *out, size_t len)
 {
     size_t used = 0;
     while (*in && used + 1 < len) {
-        if (strncmp(in, "，", 3) == 0) {
+        if (strncmp(in, "，", 3) == 0 || strncmp(in, "、", 3) == 0) {
             out[used++] = ',';
             in += 3;
         } else {
@@ -206,6 +208,10 @@ static int check_field(struct core *c, const struct spec *s, const tandem_value 
     case SPEC_INT:
     case SPEC_TIME:
         if (v->u.i < 0)
+            return snprintf(err, errlen, "%s: must not be negative", s->name), -1;
+        return 0;
+    case SPEC_REAL:
+        if ((v->type == TANDEM_REAL && v->u.r < 0) || (v->type == TANDEM_INT && v->u.i < 0))
             return snprintf(err, errlen, "%s: must not be negative", s->name), -1;
         return 0;
     case SPEC_TEXT:

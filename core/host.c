@@ -128,6 +128,9 @@ static char *node_file(struct host *h, const char *section, const char *dir, con
                        const char *ext)
 {
     const struct config *c = h->core->config;
+    if (h->core->override_script && strncmp(section, "script.", 7) == 0 &&
+        strcmp(section + 7, h->core->override_script) == 0)
+        return strdup(h->core->override_file);
     for (size_t i = 0; c && i < c->n; i++)
         if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, "file") == 0)
             return config_resolve_path(c, c->e[i].value);

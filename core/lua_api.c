@@ -287,61 +287,6 @@ static int l_current(lua_State *L)
     return 1;
 }
 
-/* tandem.get(noun, id) -> the record's fields, or nil. Personal data that
-** the record marks private (ID numbers, phones, guardians) is left out. */
-struct record_fields {
-    lua_State *L;
-    const char *names[48];
-    int n;
-    int found;
-};
-
-static int push_record(void *ud, int ncols, const tandem_value *cols)
-{
-    struct record_fields *r = ud;
-    lua_createtable(r->L, 0, ncols);
-    for (int i = 0; i < ncols && i < r->n; i++) {
-        push_value(r->L, &cols[i]);
-        lua_setfield(r->L, -2, r->names[i]);
-    }
-    r->found = 1;
-    return 1;
-}
-
-static int l_get(lua_State *L)
-{
-    struct script *s = script_of(L);
-    const char *noun = luaL_checkstring(L, 1);
-    lua_Integer id = luaL_checkinteger(L, 2);
-    const struct entity *e = model_entity(noun);
-    sandbox_check(L);
-    if (e == NULL)
-        return luaL_error(L, "tandem.get: no records are called '%s' (place, org, person, "
-                             "team, project, shift ...)",
-                          noun);
-    struct record_fields r = {L, {"id"}, 1, 0};
-    buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT id");
-    for (const struct spec *sp = e->specs; sp->name && r.n < 44; sp++) {
-        if (sp->flags & SPEC_PRIVATE)
-            continue;
-        buf_printf(&sql, ", %s", sp->name);
-        r.names[r.n++] = sp->name;
-    }
-    if (strcmp(e->table, "person") == 0) {
-        buf_puts(&sql, ", volunteer_no, consent_at IS NOT NULL AND guardian IS NOT NULL");
-        r.names[r.n++] = "volunteer_no";
-        r.names[r.n++] = "consent";
-    }
-    buf_printf(&sql, " FROM %s WHERE id = ?", e->table);
-    tandem_value arg = tandem_int(id);
-    store_exec(s->core->store, NULL, buf_str(&sql), &arg, 1, push_record, &r);
-    buf_free(&sql);
-    if (!r.found)
-        lua_pushnil(L);
-    return 1;
-}
-
 static const char *const type_words[] = {"any", "boolean", "integer", "real", "text", "blob", NULL};
 
 /* tandem.declare(topic, {field = "integer", other = "text?"}) */
@@ -568,8 +513,7 @@ void lua_api_open(lua_State *L, struct script *s)
                                    {"on", l_on},             {"after", l_after},
                                    {"emit", l_emit},         {"declare", l_declare},
                                    {"now", l_now},           {"current", l_current},
-                                   {"get", l_get},           {"option", l_option},
-                                   {NULL, NULL}};
+                                   {"option", l_option},     {NULL, NULL}};
     static const luaL_Reg kv[] = {{"get", l_kv_get}, {"set", l_kv_set}, {NULL, NULL}};
     static const luaL_Reg logf[] = {{"debug", l_log_debug}, {"info", l_log_info},
                                     {"warn", l_log_warn},   {"error", l_log_error},
@@ -581,6 +525,7 @@ void lua_api_open(lua_State *L, struct script *s)
     lua_setfield(L, -2, "log");
     lua_pushstring(L, s->node->name);
     lua_setfield(L, -2, "name");
+    lua_model_open(L);
     lua_setglobal(L, "tandem");
     lua_register(L, "print", l_log_info);
     publish_options(L, s);

@@ -173,6 +173,11 @@ static void script_free(struct script *s)
 {
     if (s == NULL)
         return;
+    if (s->core->scorer_owner == s->node && s->node->script == s) {
+        s->core->scorer = NULL; /* its function goes with its state */
+        s->core->scorer_ud = NULL;
+        s->core->scorer_owner = NULL;
+    }
     if (s->L)
         lua_close(s->L);
     for (size_t i = 0; i < s->nhandlers; i++)
@@ -274,8 +279,15 @@ int lua_host_reload(struct core *c, node *n)
                                     &errors, &nerrors);
         buf_free(&errors);
     }
+    /* a script that scores matches re-registers its scorer while it loads */
+    int (*old_scorer)(void *, const struct match_need *, struct match_candidate *) = c->scorer;
+    void *old_ud = c->scorer_ud;
+    node *old_owner = c->scorer_owner;
     struct script *s = script_load(c, &staging, n->file, err, sizeof err);
     if (s == NULL) {
+        c->scorer = old_scorer;
+        c->scorer_ud = old_ud;
+        c->scorer_owner = old_owner;
         snprintf(n->error, sizeof n->error, "%s", err);
         tier_free(&staging);
         free(staging.kept);
@@ -293,9 +305,11 @@ int lua_host_reload(struct core *c, node *n)
     bus_forget(c->bus, n);
     bus_transfer(c->bus, &staging, n);
     bus_sort(c->bus);
-    script_free(n->script);
+    script_free(n->script); /* also drops its scorer if the new version has none */
     n->script = s;
     s->node = n;
+    if (c->scorer_owner == &staging)
+        c->scorer_owner = n;
     options_free(n->opts);
     n->opts = staging.opts;
     tier_free(n);

@@ -46,6 +46,10 @@ void lua_api_push_event(lua_State *L, const tandem_event *ev);
 /* Builds the `tandem` table (and print) in a new script's state. */
 void lua_api_open(lua_State *L, struct script *s);
 
+/* Adds the model's functions (tandem.get, tandem.points, tandem.scorer) to
+** the tandem table on top of the stack (lua_model.c). */
+void lua_model_open(lua_State *L);
+
 /* The bus calls every script handler through here (lua_host.c). */
 int lua_host_dispatch(tandem_plugin *self, tandem_event *ev, void *ud);
 

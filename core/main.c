@@ -13,7 +13,7 @@
 
 static const struct cli_command *const command_tables[] = {
     cli_core_commands,   cli_model_commands,    cli_service_commands,
-    cli_record_commands, cli_exchange_commands, NULL};
+    cli_record_commands, cli_exchange_commands, cli_points_commands, NULL};
 
 const struct cli_command *cli_find(const char *name)
 {
@@ -89,10 +89,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (cmd->needs != CLI_NEEDS_NOTHING) {
-        struct core_args a = {cli.config_path, cli.database,
-                              cmd->needs == CLI_NEEDS_CHECK ? HOST_CHECK : HOST_RUN,
-                              cmd->needs == CLI_NEEDS_CHECK ? CORE_STORE_MEMORY : CORE_STORE_FILE,
-                              1 /* no ./etc/tandem.ini: built-in defaults */};
+        struct core_args a = {
+            .config_path = cli.config_path,
+            .database = cli.database,
+            .mode = cmd->needs == CLI_NEEDS_CHECK ? HOST_CHECK : HOST_RUN,
+            .store = cmd->needs == CLI_NEEDS_CHECK ? CORE_STORE_MEMORY : CORE_STORE_FILE,
+            .no_config_ok = 1, /* no ./etc/tandem.ini: built-in defaults */
+        };
         if (core_open(&cli.core, &a) != 0) {
             core_close(cli.core);
             return EXIT_ERROR;

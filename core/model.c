@@ -11,6 +11,7 @@
 
 #include "bus.h"
 #include "idcard.h"
+#include "ledger.h"
 #include "schema.h"
 #include "store.h"
 #include "text.h"
@@ -134,6 +135,52 @@ static const struct spec evaluation_specs[] = {
     {"comment", SPEC_TEXT, NULL, 0, "内容"},
     {"evaluator", SPEC_TEXT, NULL, 0, "评价人"},
     {"evaluated_on", SPEC_DATE, NULL, 0, "日期"},
+    {NULL, 0, NULL, 0, NULL}};
+
+#define CATEGORIES "venue|staff|material|funding|service|reward"
+#define NEED_CATEGORIES                                                                     \
+    "venue|staff|material|funding|service|care|companionship|repair|health|education|safety|" \
+    "other"
+
+static const struct spec reward_specs[] = {
+    {"name", SPEC_TEXT, NULL, SPEC_REQUIRED, "名称"},
+    {"org", SPEC_REF, "org", SPEC_REQUIRED | SPEC_FIXED, "提供单位"},
+    {"resource", SPEC_REF, "resource", 0, "资源"},
+    {"cost", SPEC_REAL, NULL, SPEC_REQUIRED, "所需积分"},
+    {"community", SPEC_REF, "place", 0, "兑换社区"},
+    {"stock", SPEC_INT, NULL, SPEC_REQUIRED, "库存"},
+    {"valid_from", SPEC_DATE, NULL, 0, "开始日期"},
+    {"valid_until", SPEC_DATE, NULL, 0, "截止日期"},
+    {"per_person_limit", SPEC_INT, NULL, 0, "每人限兑"},
+    {"description", SPEC_TEXT, NULL, 0, "说明"},
+    {NULL, 0, NULL, 0, NULL}};
+
+static const struct spec resource_specs[] = {
+    {"org", SPEC_REF, "org", SPEC_REQUIRED, "提供单位"},
+    {"category", SPEC_ENUM, CATEGORIES, SPEC_REQUIRED, "类别"},
+    {"name", SPEC_TEXT, NULL, SPEC_REQUIRED, "名称"},
+    {"description", SPEC_TEXT, NULL, 0, "说明"},
+    {"quantity", SPEC_INT, NULL, 0, "数量"},
+    {"capacity", SPEC_INT, NULL, 0, "容量"},
+    {"availability", SPEC_TEXT, NULL, 0, "可用时间"},
+    {"contact", SPEC_TEXT, NULL, 0, "联系人"},
+    {"phone", SPEC_PHONE, NULL, 0, "联系电话"},
+    {"place", SPEC_REF, "place", 0, "所在地"},
+    {"tags", SPEC_LIST, NULL, 0, "关键词"},
+    {"confirmed_on", SPEC_DATE, NULL, 0, "最近确认"},
+    {NULL, 0, NULL, 0, NULL}};
+
+static const struct spec need_specs[] = {
+    {"place", SPEC_REF, "place", SPEC_REQUIRED, "社区"},
+    {"category", SPEC_ENUM, NEED_CATEGORIES, SPEC_REQUIRED, "类别"},
+    {"description", SPEC_TEXT, NULL, SPEC_REQUIRED, "需求"},
+    {"source", SPEC_ENUM, "survey|visit|hotline|other", 0, "来源"},
+    {"requester", SPEC_TEXT, NULL, SPEC_PRIVATE, "提出人"},
+    {"requester_phone", SPEC_PHONE, NULL, SPEC_PRIVATE, "联系电话"},
+    {"urgency", SPEC_ENUM, "low|normal|high|urgent", 0, "紧急程度"},
+    {"status", SPEC_ENUM, "open|matched|met|closed", 0, "状态"},
+    {"tags", SPEC_LIST, NULL, 0, "关键词"},
+    {"reported_on", SPEC_DATE, NULL, 0, "登记日期"},
     {NULL, 0, NULL, 0, NULL}};
 
 /* ---------------------------------------------------------------------- */
@@ -273,10 +320,21 @@ static const struct entity evaluation_entity = {"evaluation", "评价", "evaluat
                                                 "t.evaluated_on", "person,kind,rating,comment",
                                                 NULL};
 
+static const struct entity reward_entity = {"reward", "兑换物品", "reward", "reward.added",
+                                            "reward.updated", reward_specs, "t.id",
+                                            "name,org,cost,stock,valid_until", NULL};
+static const struct entity resource_entity = {
+    "resource", "资源", "resource", "resource.added", "resource.updated", resource_specs,
+    "t.category, t.id", "name,category,org,place,quantity,confirmed_on", NULL};
+static const struct entity need_entity = {"need", "需求", "need", "need.added", "need.updated",
+                                          need_specs, "t.id",
+                                          "place,category,description,urgency,status", NULL};
+
 const struct entity *const model_entities[] = {
-    &place_entity,         &org_entity,      &person_entity,       &team_entity,
-    &project_entity,       &shift_entity,    &certification_entity, &training_entity,
-    &commendation_entity,  &evaluation_entity, NULL};
+    &place_entity,        &org_entity,        &person_entity,   &team_entity,
+    &project_entity,      &shift_entity,      &certification_entity, &training_entity,
+    &commendation_entity, &evaluation_entity, &reward_entity,   &resource_entity,
+    &need_entity,         NULL};
 
 /* ---------------------------------------------------------------------- */
 /* People                                                                 */
@@ -515,7 +573,8 @@ int model_init(struct core *c, char *err, size_t errlen)
         bus_declare(c->bus, c->self, "team.member_joined", member_fields, team_apply_joined) ||
         bus_declare(c->bus, c->self, "team.member_left", member_fields, team_apply_left) ||
         bus_declare(c->bus, c->self, "audit.id_revealed", reveal_fields, NULL) ||
-        signup_declare(c) || attendance_declare(c) || certificate_declare(c)) {
+        signup_declare(c) || attendance_declare(c) || certificate_declare(c) ||
+        ledger_declare(c) || rewards_declare(c) || match_declare(c)) {
         snprintf(err, errlen, "declaring the model: %s", c->self->error);
         return -1;
     }

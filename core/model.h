@@ -31,7 +31,8 @@ enum spec_kind {
     SPEC_ENUM,      /* one of arg's "a|b|c" */
     SPEC_REF,       /* id of an entity named by arg ("place") */
     SPEC_ID_NUMBER, /* 居民身份证号码, checked with GB 11643 */
-    SPEC_PHONE
+    SPEC_PHONE,
+    SPEC_REAL
 };
 
 #define SPEC_REQUIRED 1u /* needed to create */
@@ -131,6 +132,7 @@ int team_apply_joined(tandem_plugin *self, const tandem_event *ev);
 int team_apply_left(tandem_plugin *self, const tandem_event *ev);
 extern const tandem_option attendance_schema[];
 extern const tandem_option certificate_schema[];
+extern const tandem_option resources_schema[];
 
 /* Closes open check-outs whose shift ended more than [attendance]
 ** close_after ago, by each project's rule; counts them in *closed. */
@@ -139,5 +141,9 @@ int attendance_close_forgotten(struct core *c, int *closed, char *err, size_t er
 int signup_declare(struct core *c);
 int attendance_declare(struct core *c);
 int certificate_declare(struct core *c);
+int rewards_declare(struct core *c);
+/* A fresh redemption code: 10 characters that read unambiguously. */
+void rewards_new_code(char out[12]);
+int match_declare(struct core *c);
 
 #endif

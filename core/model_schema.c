@@ -112,4 +112,43 @@ static const char v1[] =
     "  revoked_at INTEGER, revoke_reason TEXT) STRICT;"
     "CREATE INDEX certificate_person ON certificate(person);";
 
-const tandem_migration model_migrations[] = {{1, v1}, {0, NULL}};
+/* points, rewards, the resource library and needs */
+static const char v2[] =
+    "CREATE TABLE account ("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref INTEGER NOT NULL,"
+    "  allow_negative INTEGER NOT NULL DEFAULT 0, UNIQUE (kind, ref)) STRICT;"
+    "CREATE TABLE transfer ("
+    "  id INTEGER PRIMARY KEY, from_account INTEGER NOT NULL, to_account INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0), kind TEXT NOT NULL, rule TEXT,"
+    "  cause INTEGER, attendance INTEGER, person INTEGER NOT NULL, reason TEXT,"
+    "  at INTEGER NOT NULL, reverses INTEGER, reversed_by INTEGER) STRICT;"
+    "CREATE INDEX transfer_person ON transfer(person, kind, at);"
+    "CREATE INDEX transfer_attendance ON transfer(attendance) WHERE attendance IS NOT NULL;"
+    "CREATE TABLE balance (account INTEGER PRIMARY KEY, amount INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE reward ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, org INTEGER NOT NULL, resource INTEGER,"
+    "  cost REAL NOT NULL, community INTEGER, stock INTEGER NOT NULL, valid_from TEXT,"
+    "  valid_until TEXT, per_person_limit INTEGER, description TEXT) STRICT;"
+    "CREATE TABLE redemption ("
+    "  id INTEGER PRIMARY KEY, reward INTEGER NOT NULL, person INTEGER NOT NULL,"
+    "  code TEXT NOT NULL UNIQUE, cost INTEGER NOT NULL, status TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, confirmed_at INTEGER, cancelled_at INTEGER,"
+    "  reason TEXT) STRICT;"
+    "CREATE INDEX redemption_person ON redemption(person, reward);"
+    "CREATE TABLE resource ("
+    "  id INTEGER PRIMARY KEY, org INTEGER NOT NULL, category TEXT NOT NULL,"
+    "  name TEXT NOT NULL, description TEXT, quantity INTEGER, capacity INTEGER,"
+    "  availability TEXT, contact TEXT, phone TEXT, place INTEGER, tags TEXT,"
+    "  confirmed_on TEXT) STRICT;"
+    "CREATE INDEX resource_category ON resource(category);"
+    "CREATE TABLE need ("
+    "  id INTEGER PRIMARY KEY, place INTEGER NOT NULL, category TEXT NOT NULL,"
+    "  description TEXT NOT NULL, source TEXT, requester TEXT, requester_phone TEXT,"
+    "  urgency TEXT NOT NULL DEFAULT 'normal', status TEXT NOT NULL DEFAULT 'open',"
+    "  tags TEXT, reported_on TEXT) STRICT;"
+    "CREATE INDEX need_place ON need(place, status);"
+    "CREATE TABLE need_match ("
+    "  id INTEGER PRIMARY KEY, need INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  target INTEGER NOT NULL, score REAL, note TEXT) STRICT;";
+
+const tandem_migration model_migrations[] = {{1, v1}, {2, v2}, {0, NULL}};

@@ -4,6 +4,8 @@
 */
 #include "sandbox.h"
 
+#include "pattern.h"
+
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -68,6 +70,27 @@ const char *sandbox_kill_reason(const struct sandbox *sb)
     }
 }
 
+/* Adds work to the call's budget and marks the sandbox killed past a limit. */
+static void spend(struct sandbox *sb, int64_t steps)
+{
+    if (sb->killed)
+        return;
+    sb->used += steps;
+    if (sb->limits.instructions && sb->used > sb->limits.instructions)
+        sb->killed = SANDBOX_INSTRUCTIONS;
+    else if (sb->limits.time_ms && past(&sb->deadline))
+        sb->killed = SANDBOX_TIME;
+}
+
+static void sandbox_hook(lua_State *L, lua_Debug *ar);
+
+/* From now on the hook fires at every instruction in this thread. */
+static void raise_kill(lua_State *L, struct sandbox *sb)
+{
+    lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "%s", sandbox_kill_reason(sb));
+}
+
 static void sandbox_hook(lua_State *L, lua_Debug *ar)
 {
     struct sandbox *sb = sandbox_of(L);
@@ -80,18 +103,24 @@ static void sandbox_hook(lua_State *L, lua_Debug *ar)
         sb->where_source = ar->source;
         sb->where_line = ar->currentline;
     }
-    if (!sb->killed) {
-        sb->used += SANDBOX_HOOK_STEP;
-        if (sb->limits.instructions && sb->used > sb->limits.instructions)
-            sb->killed = SANDBOX_INSTRUCTIONS;
-        else if (sb->limits.time_ms && past(&sb->deadline))
-            sb->killed = SANDBOX_TIME;
-    }
-    if (sb->killed) {
-        /* fire at every instruction from now on, in this thread */
-        lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
-        luaL_error(L, "%s", sandbox_kill_reason(sb));
-    }
+    spend(sb, SANDBOX_HOOK_STEP);
+    if (sb->killed)
+        raise_kill(L, sb);
+}
+
+void sandbox_charge(lua_State *L, int64_t steps)
+{
+    struct sandbox *sb = sandbox_of(L);
+    spend(sb, steps);
+    if (sb->killed)
+        raise_kill(L, sb);
+}
+
+/* The string library's matcher reports its steps here (see pattern.h). */
+static void charge_pattern(lua_State *L, void *ud, int64_t steps)
+{
+    (void)ud;
+    sandbox_charge(L, steps);
 }
 
 static void sandbox_arm(lua_State *L, struct sandbox *sb)
@@ -250,6 +279,9 @@ static void open_libraries(lua_State *L)
     remove_field(L, LUA_GNAME, "loadfile");
     remove_field(L, LUA_GNAME, "require");
     remove_field(L, LUA_STRLIBNAME, "dump");
+    lua_getglobal(L, LUA_STRLIBNAME); /* also the strings' __index */
+    pattern_install(L, charge_pattern, NULL);
+    lua_pop(L, 1);
     lua_register(L, "load", safe_load);
     lua_register(L, "pcall", safe_pcall);
     lua_register(L, "xpcall", safe_xpcall);

@@ -8,6 +8,8 @@
 **    returns: the hook raises again at every firing, and the pcall/xpcall the
 **    script sees re-raise, so neither pcall, xpcall nor a coroutine can
 **    swallow it;
+**  - string.find, match, gmatch and gsub are core/pattern.c's, whose steps
+**    count like instructions: one C call cannot outlast the limits;
 **  - libraries: base (no dofile, loadfile; load reads text only), string
 **    (no dump), table, math, utf8, coroutine, and os.time/date/clock.
 */
@@ -57,6 +59,12 @@ int sandbox_load(lua_State *L, const char *text, size_t len, const char *chunkna
 /* Calls the function under it with nargs arguments within fresh limits.
 ** On error returns the status and writes a message with a traceback to err. */
 int sandbox_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen);
+
+/* Charges steps of work done inside one C function (e.g. a pattern match)
+** to the call's instruction budget and checks the deadline, so that long C
+** work counts like instructions. Past a limit it kills the sandbox and raises,
+** as the hook does. */
+void sandbox_charge(lua_State *L, int64_t steps);
 
 /* Human description of why the last call was stopped ("" if it was not). */
 const char *sandbox_kill_reason(const struct sandbox *sb);

@@ -68,7 +68,7 @@ struct core *harness_core_mode(const char *ini, const char *db, int mode)
     snprintf(name, sizeof name, "config-%d.ini", ++serial);
     const char *path = harness_write(name, ini);
     snprintf(dbpath, sizeof dbpath, "%s/%s", harness_dir(), db ? db : "test.db");
-    struct core_args a = {path, dbpath, mode, CORE_STORE_FILE, 0};
+    struct core_args a = {.config_path = path, .database = dbpath, .mode = mode};
     struct core *c = NULL;
     if (core_open(&c, &a) != 0) {
         core_close(c);
