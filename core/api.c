@@ -12,8 +12,11 @@
 #include "core.h"
 #include "event.h"
 #include "log.h"
+#include "model.h"
 #include "node.h"
+#include "scheduler.h"
 #include "store.h"
+#include "tier.h"
 #include "text.h"
 #include "value.h"
 
@@ -201,6 +204,35 @@ static int64_t api_now(tandem_plugin *self)
     return core_now(self->core);
 }
 
+static int api_timer_add(tandem_plugin *self, const char *name, const char *schedule)
+{
+    if (only_while_registering(self, "timer_add"))
+        return TANDEM_MISUSE;
+    if (sched_add(self->core, self, name, schedule, self->error, sizeof self->error) != 0)
+        return TANDEM_MISUSE;
+    return TANDEM_OK;
+}
+
+static int api_option_at(tandem_plugin *self, const char *key, int64_t place, int64_t t,
+                         tandem_value *out)
+{
+    return tier_get(self->core, self, key, place, t, out);
+}
+
+static int api_record_get(tandem_plugin *self, const char *noun, int64_t id, const char *field,
+                          tandem_value *out)
+{
+    tandem_value v;
+    int rc = model_field(self->core, noun, id, field, &v);
+    if (rc == TANDEM_OK && node_keep(self, &v) != 0) {
+        value_clear(&v);
+        return TANDEM_NOMEM;
+    }
+    if (rc == TANDEM_OK)
+        *out = v;
+    return rc;
+}
+
 static const tandem_api table = {
     sizeof(tandem_api),
     TANDEM_ABI_MAJOR,
@@ -228,6 +260,9 @@ static const tandem_api table = {
     api_kv_set,
     api_db_exec,
     api_now,
+    api_timer_add,
+    api_option_at,
+    api_record_get,
 };
 
 const tandem_api *api_table(void)

@@ -43,6 +43,7 @@ extern const struct cli_command cli_service_commands[];
 extern const struct cli_command cli_record_commands[];
 extern const struct cli_command cli_exchange_commands[];
 extern const struct cli_command cli_points_commands[];
+extern const struct cli_command cli_run_commands[];
 
 /* Options of one command. A value option sets *value; a flag sets *flag. */
 struct cli_opt {

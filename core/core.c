@@ -19,7 +19,9 @@
 #include "bus.h"
 #include "host.h"
 #include "log.h"
+#include "lua_host.h"
 #include "model.h"
+#include "scheduler.h"
 #include "text.h"
 #include "tier.h"
 
@@ -152,7 +154,8 @@ static int set_paths(struct core *c, const struct core_args *a)
 
 static int check_sections(const struct config *cfg, buf *errors)
 {
-    static const char *const plain[] = {"core", "attendance", "certificate", "resources"};
+    static const char *const plain[] = {"core", "attendance", "certificate", "resources",
+                                        "timers"};
     int nerrors = 0;
     for (size_t i = 0; i < cfg->ns; i++) {
         const char *s = cfg->s[i].name;
@@ -175,11 +178,12 @@ static int check_sections(const struct config *cfg, buf *errors)
         }
         char head[64];
         snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - s) : (int)strlen(s), s);
-        const char *words[] = {plain[0], plain[1], plain[2], plain[3], "plugin", "script"};
-        const char *hint = text_suggest(head, words, 6);
+        const char *words[] = {plain[0], plain[1], plain[2], plain[3], plain[4], "plugin",
+                               "script"};
+        const char *hint = text_suggest(head, words, 7);
         buf_printf(errors,
                    "%s:%d: unknown section [%s]; sections are [core], [attendance], "
-                   "[certificate], [resources], [plugin.NAME] and [script.NAME]%s%s%s\n",
+                   "[certificate], [resources], [timers], [plugin.NAME] and [script.NAME]%s%s%s\n",
                    cfg->path, cfg->s[i].line, s, hint ? " (did you mean [" : "",
                    hint ? hint : "", hint ? "]?)" : "");
         nerrors++;
@@ -381,6 +385,10 @@ int core_open(struct core **out, const struct core_args *a)
         fprintf(stderr, "tandem: error: %s: %s\n", c->database, err);
         return 1;
     }
+    if (sched_init(c, err, sizeof err) != 0) {
+        fprintf(stderr, "tandem: error: %s\n", err);
+        return 1;
+    }
     if (host_load(c->host, a->mode) < 0)
         return 1;
     if (a->mode == HOST_RUN && a->store == CORE_STORE_FILE)
@@ -393,6 +401,8 @@ void core_close(struct core *c)
     if (c == NULL)
         return;
     host_free(c->host);
+    lua_model_free(c);
+    sched_free(c);
     bus_free(c->bus);
     store_close(c->store);
     node_free(c->self);

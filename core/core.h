@@ -16,6 +16,8 @@ struct bus;
 struct host;
 struct match_need;
 struct match_candidate;
+struct scheduler;
+struct lua_reports;
 
 struct core {
     struct config *config; /* NULL when run without a file */
@@ -28,6 +30,8 @@ struct core {
     int (*scorer)(void *ud, const struct match_need *need, struct match_candidate *c);
     void *scorer_ud;
     node *scorer_owner;
+    struct scheduler *scheduler; /* timers (scheduler.c) */
+    struct lua_reports *reports; /* reports scripts registered (lua_model.c) */
     store *store;
     struct bus *bus;
     struct host *host;

@@ -543,3 +543,109 @@ int model_fail(tandem_plugin *self, const char *fmt, ...)
     va_end(ap);
     return TANDEM_ERROR;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Reading one field (plugins' api->record_get)                           */
+
+/* Records beyond the plain entities that plugins and scripts may read. */
+static const struct {
+    const char *noun, *columns;
+} records[] = {
+    {"attendance", "id,shift,person,project,community,month,checkin_at,checkout_at,minutes,"
+                   "status,flag,back_entry"},
+    {"correction", "id,attendance,checkin_at,checkout_at,status"},
+    {"signup", "id,shift,person,status"},
+    {"redemption", "id,reward,person,code,cost,status"},
+    {NULL, NULL}};
+
+static int listed_column(const char *columns, const char *field)
+{
+    size_t n = strlen(field);
+    for (const char *p = columns; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, field, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+/* 1 when field of noun may be read outside the core; *table is its table. */
+static int readable(const char *noun, const char *field, const char **table)
+{
+    const struct entity *e = model_entity(noun);
+    if (e) {
+        const struct spec *s = entity_spec(e, field);
+        *table = e->table;
+        return strcmp(field, "id") == 0 || (s && !(s->flags & SPEC_PRIVATE)) ||
+               (strcmp(e->table, "person") == 0 && strcmp(field, "volunteer_no") == 0);
+    }
+    for (int i = 0; records[i].noun; i++)
+        if (strcmp(records[i].noun, noun) == 0) {
+            *table = records[i].noun;
+            return listed_column(records[i].columns, field);
+        }
+    return 0;
+}
+
+int model_readable_columns(const char *noun, const char **table, const char **names, int max)
+{
+    int n = 0;
+    const struct entity *e = model_entity(noun);
+    if (e) {
+        *table = e->table;
+        names[n++] = "id";
+        for (const struct spec *s = e->specs; s->name && n < max; s++)
+            if (!(s->flags & SPEC_PRIVATE))
+                names[n++] = s->name;
+        if (strcmp(e->table, "person") == 0 && n < max)
+            names[n++] = "volunteer_no";
+        return n;
+    }
+    for (int i = 0; records[i].noun; i++) {
+        if (strcmp(records[i].noun, noun) != 0)
+            continue;
+        static char copies[8][256];
+        snprintf(copies[i], sizeof copies[i], "%s", records[i].columns);
+        *table = records[i].noun;
+        char *save = NULL;
+        for (char *t = strtok_r(copies[i], ",", &save); t && n < max; t = strtok_r(NULL, ",", &save))
+            names[n++] = t;
+        return n;
+    }
+    return 0;
+}
+
+int model_is_readable(const char *noun, const char *field)
+{
+    const char *table;
+    return readable(noun, field, &table);
+}
+
+struct field_out {
+    tandem_value *out;
+    int found;
+};
+
+static int copy_field(void *ud, int ncols, const tandem_value *cols)
+{
+    struct field_out *f = ud;
+    (void)ncols;
+    f->found = value_copy(f->out, &cols[0]) == 0;
+    return 1;
+}
+
+int model_field(struct core *c, const char *noun, int64_t id, const char *field,
+                tandem_value *out)
+{
+    const char *table = NULL;
+    char sql[160];
+    if (noun == NULL || field == NULL || !readable(noun, field, &table))
+        return TANDEM_NOTFOUND;
+    struct field_out f = {out, 0};
+    tandem_value arg = tandem_int(id);
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?", field, table);
+    store_exec(c->store, NULL, sql, &arg, 1, copy_field, &f);
+    return f.found ? TANDEM_OK : TANDEM_NOTFOUND;
+}

@@ -232,6 +232,7 @@ static struct script *script_load(struct core *c, node *n, const char *path, cha
     return s;
 fail:
     bus_forget(c->bus, n);
+    lua_model_forget(c, n);
     free(text);
     script_free(s);
     return NULL;
@@ -305,6 +306,8 @@ int lua_host_reload(struct core *c, node *n)
     bus_forget(c->bus, n);
     bus_transfer(c->bus, &staging, n);
     bus_sort(c->bus);
+    lua_model_forget(c, n);
+    lua_model_move(c, &staging, n);
     script_free(n->script); /* also drops its scorer if the new version has none */
     n->script = s;
     s->node = n;
@@ -334,6 +337,8 @@ int lua_host_reload(struct core *c, node *n)
 
 void lua_host_close(node *n)
 {
+    if (n->script)
+        lua_model_forget(n->script->core, n);
     script_free(n->script);
     n->script = NULL;
 }

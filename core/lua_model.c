@@ -16,10 +16,13 @@
 #include "event.h"
 #include "ledger.h"
 #include "log.h"
+#include "lua_host.h"
 #include "lua_script.h"
 #include "match.h"
 #include "model.h"
 #include "sandbox.h"
+#include "scheduler.h"
+#include "value.h"
 #include "store.h"
 
 /* ---------------------------------------------------------------------- */
@@ -331,16 +334,373 @@ static int l_scorer(lua_State *L)
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* tandem.list, tandem.count                                              */
+
+/* Builds "FROM table WHERE ..." from a filter table: field = value for
+** equality, field_min / field_max for ranges. Fields must be readable. */
+static int build_where(lua_State *L, int idx, const char *noun, const char **table, buf *sql,
+                       tandem_value *args, int *nargs, int max)
+{
+    const char *names[48];
+    if (model_readable_columns(noun, table, names, 48) == 0)
+        return luaL_error(L, "no records are called '%s'", noun);
+    buf_printf(sql, " FROM %s WHERE 1", *table);
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        char field[64];
+        const char *key = lua_tostring(L, -2);
+        const char *op = " = ";
+        size_t len = key ? strlen(key) : 0;
+        snprintf(field, sizeof field, "%s", key ? key : "");
+        if (len > 4 && strcmp(field + len - 4, "_min") == 0)
+            field[len - 4] = '\0', op = " >= ";
+        else if (len > 4 && strcmp(field + len - 4, "_max") == 0)
+            field[len - 4] = '\0', op = " <= ";
+        if (lua_type(L, -2) != LUA_TSTRING || !model_is_readable(noun, field))
+            return luaL_error(L, "%s has no readable field '%s'", noun, key ? key : "?");
+        if (*nargs >= max || lua_api_to_value(L, -1, &args[*nargs]) != 0)
+            return luaL_error(L, "filter %s: use a number, a string or a boolean", key);
+        buf_printf(sql, " AND %s%s?", field, op);
+        (*nargs)++;
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+struct listing {
+    lua_State *L;
+    const char **names;
+    int n;
+    lua_Integer count;
+};
+
+static int list_row(void *ud, int ncols, const tandem_value *cols)
+{
+    struct listing *l = ud;
+    lua_createtable(l->L, 0, ncols);
+    for (int i = 0; i < ncols && i < l->n; i++) {
+        lua_api_push_value(l->L, &cols[i]);
+        lua_setfield(l->L, -2, l->names[i]);
+    }
+    lua_rawseti(l->L, -2, ++l->count);
+    return 0;
+}
+
+/* tandem.list(noun [, where [, limit]]) -> array of records, by id */
+static int l_list(lua_State *L)
+{
+    struct script *s = lua_script_of(L);
+    const char *noun = luaL_checkstring(L, 1);
+    lua_Integer limit = luaL_optinteger(L, 3, 1000);
+    const char *table, *names[48];
+    tandem_value args[24];
+    int nargs = 0;
+    sandbox_check(L);
+    int n = model_readable_columns(noun, &table, names, 48);
+    buf sql = BUF_INIT, where = BUF_INIT;
+    build_where(L, 2, noun, &table, &where, args, &nargs, 24);
+    buf_puts(&sql, "SELECT ");
+    for (int i = 0; i < n; i++)
+        buf_printf(&sql, "%s%s", i ? ", " : "", names[i]);
+    buf_printf(&sql, "%s ORDER BY id LIMIT %lld", buf_str(&where),
+               (long long)(limit > 0 && limit <= 10000 ? limit : 1000));
+    struct listing l = {L, names, n, 0};
+    lua_newtable(L);
+    store_exec(s->core->store, NULL, buf_str(&sql), args, nargs, list_row, &l);
+    buf_free(&sql);
+    buf_free(&where);
+    return 1;
+}
+
+/* tandem.count(noun [, where]) -> how many records match */
+static int l_count(lua_State *L)
+{
+    struct script *s = lua_script_of(L);
+    const char *noun = luaL_checkstring(L, 1), *table;
+    tandem_value args[24];
+    int nargs = 0;
+    buf sql = BUF_INIT, where = BUF_INIT;
+    build_where(L, 2, noun, &table, &where, args, &nargs, 24);
+    buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
+    lua_pushinteger(L, model_int(s->core, buf_str(&sql), args, nargs, 0));
+    buf_free(&sql);
+    buf_free(&where);
+    return 1;
+}
+
+/* tandem.candidates(shift [, limit]) -> volunteers who could take the shift:
+** the volunteer role, every skill it needs, no clash, not signed up yet. */
+static int l_candidates(lua_State *L)
+{
+    struct script *s = lua_script_of(L);
+    lua_Integer shift = luaL_checkinteger(L, 1), limit = luaL_optinteger(L, 2, 20);
+    static const char *names[] = {"id", "name", "volunteer_no"};
+    tandem_value args[2] = {tandem_int(shift), tandem_int(limit > 0 ? limit : 20)};
+    struct listing l = {L, names, 3, 0};
+    lua_newtable(L);
+    store_exec(s->core->store, NULL,
+               "SELECT p.id, p.name, p.volunteer_no FROM person p, shift s WHERE s.id = ?1 "
+               "AND EXISTS (SELECT 1 FROM person_role r WHERE r.person = p.id "
+               "AND r.role = 'volunteer') "
+               "AND NOT EXISTS (SELECT 1 FROM signup g WHERE g.person = p.id AND g.shift = s.id "
+               "AND g.status IN ('confirmed', 'waitlisted', 'pending')) "
+               "AND NOT EXISTS (SELECT 1 FROM signup g JOIN shift o ON o.id = g.shift "
+               "WHERE g.person = p.id AND g.status IN ('confirmed', 'waitlisted') "
+               "AND o.starts_at < s.ends_at AND o.ends_at > s.starts_at) "
+               "AND (s.skills IS NULL OR s.skills = '' OR NOT EXISTS ("
+               "WITH RECURSIVE need(skill, rest) AS (SELECT '', s.skills || ',' UNION ALL "
+               "SELECT trim(substr(rest, 1, instr(rest, ',') - 1)), substr(rest, instr(rest, ',') "
+               "+ 1) FROM need WHERE rest <> '') SELECT 1 FROM need WHERE skill <> '' AND "
+               "NOT EXISTS (SELECT 1 FROM person_skill k WHERE k.person = p.id AND "
+               "k.skill = need.skill))) ORDER BY p.id LIMIT ?2",
+               args, 2, list_row, &l);
+    return 1;
+}
+
+/* tandem.hours(person, from, to) -> counted minutes of service that began
+** in [from, to) */
+static int l_hours(lua_State *L)
+{
+    struct script *s = lua_script_of(L);
+    tandem_value args[3] = {tandem_int(luaL_checkinteger(L, 1)),
+                            tandem_int(luaL_checkinteger(L, 2)),
+                            tandem_int(luaL_checkinteger(L, 3))};
+    lua_pushinteger(L, model_int(s->core,
+                                 "SELECT coalesce(sum(minutes), 0) FROM attendance WHERE "
+                                 "person = ? AND checkin_at >= ? AND checkin_at < ? AND status "
+                                 "IN ('closed', 'auto_closed', 'corrected')",
+                                 args, 3, 0));
+    return 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* tandem.recent                                                          */
+
+struct recent {
+    lua_State *L;
+    lua_Integer n;
+};
+
+static int push_recent(void *ud, const struct journal_row *row)
+{
+    struct recent *r = ud;
+    char err[200];
+    tandem_event *ev = bus_event_from_row(row, err, sizeof err);
+    if (ev == NULL)
+        return 0;
+    lua_api_push_event(r->L, ev);
+    lua_pushinteger(r->L, row->id);
+    lua_setfield(r->L, -2, "id");
+    lua_pushinteger(r->L, row->time);
+    lua_setfield(r->L, -2, "time");
+    lua_rawseti(r->L, -2, ++r->n);
+    event_free(ev);
+    return r->n >= 1000;
+}
+
+/* tandem.recent(topic, seconds) -> the topic's events of the last seconds,
+** oldest first (each a table of its fields plus id and time) */
+static int l_recent(lua_State *L)
+{
+    struct script *s = lua_script_of(L);
+    const char *topic = luaL_checkstring(L, 1);
+    lua_Integer seconds = luaL_checkinteger(L, 2);
+    tandem_value arg = tandem_int(core_now(s->core) - seconds);
+    int64_t first = model_int(s->core, "SELECT coalesce(min(id), 0) FROM journal WHERE time >= ?",
+                              &arg, 1, 0);
+    struct recent r = {L, 0};
+    lua_newtable(L);
+    if (first == 0)
+        return 1;
+    struct journal_query q = {topic, first - 1, 0, 1000};
+    store_journal_scan(s->core->store, &q, push_recent, &r);
+    return 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* tandem.timer, tandem.report                                            */
+
+static int l_timer(lua_State *L)
+{
+    struct script *s = lua_script_of(L);
+    const char *name = luaL_checkstring(L, 1), *schedule = luaL_checkstring(L, 2);
+    char err[400];
+    if (!s->node->registering)
+        return luaL_error(L, "tandem.timer can only be called while the script loads");
+    if (sched_add(s->core, s->node, name, schedule, err, sizeof err) != 0)
+        return luaL_error(L, "tandem.timer: %s", err);
+    return 0;
+}
+
+struct lua_report {
+    char *name;
+    char *summary;
+    node *owner;
+    int ref;
+};
+
+struct lua_reports {
+    struct lua_report *v;
+    size_t n;
+};
+
+/* tandem.report(name, summary, function(args) return headers, rows end) */
+static int l_report(lua_State *L)
+{
+    struct script *s = lua_script_of(L);
+    struct core *c = s->core;
+    const char *name = luaL_checkstring(L, 1), *summary = luaL_checkstring(L, 2);
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    if (!s->node->registering)
+        return luaL_error(L, "tandem.report can only be called while the script loads");
+    if (c->reports == NULL && (c->reports = calloc(1, sizeof *c->reports)) == NULL)
+        return luaL_error(L, "out of memory");
+    struct lua_reports *r = c->reports;
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->v[i].name, name) == 0 && r->v[i].owner != s->node &&
+            strcmp(r->v[i].owner->name, s->node->name) != 0)
+            return luaL_error(L, "tandem.report: script %s already has a report called %s",
+                              r->v[i].owner->name, name);
+    struct lua_report *v = realloc(r->v, (r->n + 1) * sizeof *v);
+    if (v == NULL)
+        return luaL_error(L, "out of memory");
+    r->v = v;
+    lua_pushvalue(L, 3);
+    v[r->n] = (struct lua_report){strdup(name), strdup(summary), s->node,
+                                  luaL_ref(L, LUA_REGISTRYINDEX)};
+    r->n++;
+    return 0;
+}
+
+void lua_model_forget(struct core *c, node *n)
+{
+    struct lua_reports *r = c->reports;
+    size_t w = 0;
+    for (size_t i = 0; r && i < r->n; i++) {
+        if (r->v[i].owner == n) {
+            free(r->v[i].name);
+            free(r->v[i].summary);
+            continue;
+        }
+        r->v[w++] = r->v[i];
+    }
+    if (r)
+        r->n = w;
+}
+
+void lua_model_move(struct core *c, node *from, node *to)
+{
+    struct lua_reports *r = c->reports;
+    for (size_t i = 0; r && i < r->n; i++)
+        if (r->v[i].owner == from)
+            r->v[i].owner = to;
+}
+
+void lua_model_free(struct core *c)
+{
+    lua_model_forget(c, NULL);
+    struct lua_reports *r = c->reports;
+    for (size_t i = 0; r && i < r->n; i++) {
+        free(r->v[i].name);
+        free(r->v[i].summary);
+    }
+    if (r)
+        free(r->v);
+    free(r);
+    c->reports = NULL;
+}
+
+size_t lua_model_reports(struct core *c, const char **names, const char **summaries, size_t max)
+{
+    struct lua_reports *r = c->reports;
+    size_t n = 0;
+    for (size_t i = 0; r && i < r->n && n < max; i++) {
+        names[n] = r->v[i].name;
+        summaries[n++] = r->v[i].summary;
+    }
+    return n;
+}
+
+static void cell_text(lua_State *L, int idx, buf *out)
+{
+    tandem_value v;
+    if (lua_api_to_value(L, idx, &v) == 0)
+        value_format(out, &v);
+}
+
+int lua_model_run_report(struct core *c, const char *name, const char *const *args, size_t nargs,
+                         struct report_rows *out, char *err, size_t errlen)
+{
+    struct lua_reports *r = c->reports;
+    struct lua_report *rep = NULL;
+    for (size_t i = 0; r && i < r->n; i++)
+        if (strcmp(r->v[i].name, name) == 0)
+            rep = &r->v[i];
+    memset(out, 0, sizeof *out);
+    if (rep == NULL || rep->owner->script == NULL)
+        return snprintf(err, errlen, "no script offers a report called '%s'", name), -1;
+    struct script *s = rep->owner->script;
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    s->sb.limits.instructions = s->limits.instructions * 100; /* reports read a lot */
+    s->sb.limits.time_ms = s->limits.time_ms * 50;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rep->ref);
+    lua_createtable(L, 0, (int)(nargs / 2));
+    for (size_t i = 0; i + 1 < nargs; i += 2) {
+        lua_pushstring(L, args[i + 1]);
+        lua_setfield(L, -2, args[i]);
+    }
+    if (sandbox_call(L, 1, 2, err, errlen) != LUA_OK) {
+        lua_settop(L, top);
+        return -1;
+    }
+    if (!lua_istable(L, -2) || !lua_istable(L, -1)) {
+        lua_settop(L, top);
+        return snprintf(err, errlen, "report %s must return headers and rows (two tables)", name),
+               -1;
+    }
+    out->ncols = (size_t)lua_rawlen(L, -2);
+    for (size_t i = 1; i <= out->ncols; i++) {
+        lua_rawgeti(L, -2, (lua_Integer)i);
+        cell_text(L, -1, &out->cells);
+        buf_putc(&out->cells, '\0');
+        lua_pop(L, 1);
+    }
+    size_t rows = (size_t)lua_rawlen(L, -1);
+    for (size_t i = 1; i <= rows; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        for (size_t k = 1; k <= out->ncols; k++) {
+            if (lua_istable(L, -1))
+                lua_rawgeti(L, -1, (lua_Integer)k);
+            else
+                lua_pushnil(L);
+            cell_text(L, -1, &out->cells);
+            buf_putc(&out->cells, '\0');
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        out->nrows++;
+    }
+    lua_settop(L, top);
+    return out->cells.failed ? (snprintf(err, errlen, "out of memory"), -1) : 0;
+}
+
 void lua_model_open(lua_State *L)
 {
     static const luaL_Reg points[] = {{"award", l_award},       {"expire", l_expire},
                                       {"total", l_total},       {"balance", l_balance},
                                       {"expirable", l_expirable}, {"holders", l_holders},
                                       {NULL, NULL}};
-    lua_pushcfunction(L, l_get);
-    lua_setfield(L, -2, "get");
-    lua_pushcfunction(L, l_scorer);
-    lua_setfield(L, -2, "scorer");
+    static const luaL_Reg fns[] = {{"get", l_get},       {"list", l_list},
+                                   {"count", l_count},   {"candidates", l_candidates},
+                                   {"hours", l_hours},   {"recent", l_recent},
+                                   {"timer", l_timer},   {"report", l_report},
+                                   {"scorer", l_scorer}, {NULL, NULL}};
+    luaL_setfuncs(L, fns, 0);
     luaL_newlib(L, points);
     lua_setfield(L, -2, "points");
 }

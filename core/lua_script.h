@@ -46,9 +46,15 @@ void lua_api_push_event(lua_State *L, const tandem_event *ev);
 /* Builds the `tandem` table (and print) in a new script's state. */
 void lua_api_open(lua_State *L, struct script *s);
 
-/* Adds the model's functions (tandem.get, tandem.points, tandem.scorer) to
-** the tandem table on top of the stack (lua_model.c). */
+/* Adds the model's functions (tandem.get, list, count, candidates, hours,
+** recent, timer, report, scorer and tandem.points) to the tandem table on
+** top of the stack (lua_model.c). */
 void lua_model_open(lua_State *L);
+
+/* Reports a script registered: forgotten when it closes, moved to the node
+** when a reload succeeds. */
+void lua_model_forget(struct core *c, node *n);
+void lua_model_move(struct core *c, node *from, node *to);
 
 /* The bus calls every script handler through here (lua_host.c). */
 int lua_host_dispatch(tandem_plugin *self, tandem_event *ev, void *ud);

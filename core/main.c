@@ -13,7 +13,7 @@
 
 static const struct cli_command *const command_tables[] = {
     cli_core_commands,   cli_model_commands,    cli_service_commands,
-    cli_record_commands, cli_exchange_commands, cli_points_commands, NULL};
+    cli_record_commands, cli_exchange_commands, cli_points_commands, cli_run_commands, NULL};
 
 const struct cli_command *cli_find(const char *name)
 {

@@ -95,6 +95,17 @@ void entity_normalise_list(const char *in, char *out, size_t len);
 ** number is not checked with GB 11643). */
 int entity_resident_id(const tandem_event *ev);
 
+/* One readable field of a record (an owned copy): entities' non-private
+** fields, and those of attendance, correction, signup and redemption.
+** TANDEM_NOTFOUND for no such record or field, or a personal one. */
+int model_field(struct core *c, const char *noun, int64_t id, const char *field,
+                tandem_value *out);
+
+/* The readable columns of a kind of record (names point to static storage)
+** and its table; 0 if there is no such kind. */
+int model_readable_columns(const char *noun, const char **table, const char **names, int max);
+int model_is_readable(const char *noun, const char *field);
+
 /* 1 if the row exists. */
 int entity_exists(struct core *c, const char *table, int64_t id);
 

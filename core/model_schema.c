@@ -151,4 +151,10 @@ static const char v2[] =
     "  id INTEGER PRIMARY KEY, need INTEGER NOT NULL, kind TEXT NOT NULL,"
     "  target INTEGER NOT NULL, score REAL, note TEXT) STRICT;";
 
-const tandem_migration model_migrations[] = {{1, v1}, {2, v2}, {0, NULL}};
+/* timers: when each is next due survives restarts */
+static const char v3[] =
+    "CREATE TABLE timer ("
+    "  name TEXT PRIMARY KEY, schedule TEXT NOT NULL, next_at INTEGER NOT NULL,"
+    "  last_at INTEGER) STRICT;";
+
+const tandem_migration model_migrations[] = {{1, v1}, {2, v2}, {3, v3}, {0, NULL}};

@@ -360,12 +360,12 @@ static int match_escape(struct matcher *m, const char **s, const char **p)
         *p = item + 4;
         return *s != NULL;
     case 'f': return match_frontier(m, s, p);
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
+    default:
+        if (item[1] < '0' || item[1] > '9')
+            return match_item(m, s, p);
         *s = match_backref(m, *s, UCHAR(item[1]));
         *p = item + 2;
         return *s != NULL;
-    default: return match_item(m, s, p);
     }
 }
 
@@ -379,8 +379,14 @@ static const char *match(struct matcher *m, const char *s, const char *p)
     while (more && p != m->pattern_end) {
         count(m, 1);
         switch (*p) {
-        case '(': s = start_capture(m, s, p); more = 0; break;
-        case ')': s = end_capture(m, s, p + 1); more = 0; break;
+        case '(':
+            s = start_capture(m, s, p);
+            more = 0;
+            break;
+        case ')':
+            s = end_capture(m, s, p + 1);
+            more = 0;
+            break;
         case '$':
             if (p + 1 == m->pattern_end) { /* only the last '$' anchors */
                 s = s == m->subject_end ? s : NULL;
@@ -397,8 +403,8 @@ static const char *match(struct matcher *m, const char *s, const char *p)
     return s;
 }
 
-static void matcher_init(struct matcher *m, lua_State *L, const char *s, size_t ls,
-                         const char *p, size_t lp)
+static void matcher_init(struct matcher *m, lua_State *L, const char *s, size_t ls, const char *p,
+                         size_t lp)
 {
     m->L = L;
     m->subject = s;
@@ -475,20 +481,16 @@ static size_t start_offset(lua_Integer init, size_t len)
 
 static int has_specials(const char *p, size_t lp)
 {
-    for (const char *end = p + lp; p < end; p++) {
-        switch (*p) {
-        case '^': case '$': case '*': case '+': case '?':
-        case '.': case '(': case '[': case '%': case '-': return 1;
-        default: break;
-        }
-    }
+    static const char specials[] = "^$*+?.([%-";
+    for (const char *end = p + lp; p < end; p++)
+        if (memchr(specials, *p, sizeof specials - 1) != NULL)
+            return 1;
     return 0;
 }
 
 /* memmem is linear in the text searched, so a plain search cannot be made
 ** slow; its steps are the bytes it looked at. */
-static int find_plain(lua_State *L, const char *s, size_t ls, size_t init, const char *p,
-                      size_t lp)
+static int find_plain(lua_State *L, const char *s, size_t ls, size_t init, const char *p, size_t lp)
 {
     const char *from = s + init;
     const char *at = memmem(from, ls - init, p, lp);
@@ -673,8 +675,9 @@ int pattern_gsub(lua_State *L)
     const char *p = luaL_checklstring(L, 2, &lp);
     int kind = lua_type(L, 3);
     lua_Integer max = luaL_optinteger(L, 4, (lua_Integer)ls + 1);
-    luaL_argexpected(L, kind == LUA_TNUMBER || kind == LUA_TSTRING || kind == LUA_TFUNCTION ||
-                            kind == LUA_TTABLE,
+    luaL_argexpected(L,
+                     kind == LUA_TNUMBER || kind == LUA_TSTRING || kind == LUA_TFUNCTION ||
+                         kind == LUA_TTABLE,
                      3, "string/function/table");
     luaL_Buffer b;
     luaL_buffinit(L, &b);

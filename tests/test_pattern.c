@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "pattern.h"
+#include "pattern_cases.h"
 #include "sandbox.h"
 #include "tap.h"
 
@@ -149,7 +150,8 @@ static int pair_open(struct pair *p)
         return -1;
     }
     p->ref_run = luaL_ref(p->ref, LUA_REGISTRYINDEX);
-    p->L = sandboxed(&p->sb, 1000000000000LL, 600000);
+    /* limits far above any case, so that a loop in ours fails instead of hanging */
+    p->L = sandboxed(&p->sb, 10000000000LL, 20000);
     if (p->L == NULL)
         return -1;
     if (sandbox_load(p->L, driver, strlen(driver), "=driver") != LUA_OK ||
@@ -207,182 +209,7 @@ static int agree(struct pair *p, push_args push, const void *args, const char *w
 }
 
 /* ---------------------------------------------------------------------- */
-/* Hand-written cases: Lua expressions evaluated in both states           */
-
-static const char *const cases[] = {
-    /* find: init, plain, special characters, embedded zeros, arguments */
-    "string.find('hello Lua user', 'Lua')", "string.find('hello Lua user', 'banana')",
-    "string.find('hello Lua user', 'l')", "string.find('hello Lua user', 'lo', 1, true)",
-    "string.find('hello Lua user', 'l', 5)", "string.find('hello', 'l', -2)",
-    "string.find('hello', 'l', -100)", "string.find('hello', 'l', 0)",
-    "string.find('hello', '', 5)", "string.find('hello', '', 6)", "string.find('hello', '', 7)",
-    "string.find('hello', '', 100)", "string.find('hello', '', -1)", "string.find('', '')",
-    "string.find('', '', 1)", "string.find('', '', 2)", "string.find('', 'a')",
-    "string.find('', '^$')", "string.find('a.b', '.', 1, true)", "string.find('a.b', '%.')",
-    "string.find('a.b', '.', 2, true)", "string.find('a+b', '+', 1, true)",
-    "string.find('a+b', 'a+b')", "string.find('a\\0b', '\\0')",
-    "string.find('a\\0b', 'b', 1, true)", "string.find('a\\0b\\0c', '\\0c')",
-    "string.find('a\\0b\\0c', '\\0.')", "string.find('abc', 'b', 2^53)",
-    "string.find('abc', 'b', math.mininteger)", "string.find('abc', 'b', math.maxinteger)",
-    "string.find('abc', 'b', 1.0)", "string.find('abc', 'b', 1.5)",
-    "string.find('abc', 'b', '2')", "string.find('abc', 'b', 'x')", "string.find(nil, 'b')",
-    "string.find('abc')", "string.find('abc', {})", "string.find(12345, 34)",
-    "string.find(1.5, '.')", "string.find('abc', 'b', nil, false)",
-    "string.find('a(b', '(', 1, 1)", "string.find('a(b', '(')", "string.find('abc', 'c', 4)",
-    "string.find('abc', 'c', 3)", "string.find('abcabc', 'abc', 2, true)",
-    "string.find('abc', 'abcd', 1, true)", "string.find('aaab', 'aab', 1, true)",
-    "pcall(string.find)", "pcall(string.gsub, 'a', 'a')", "pcall(string.gmatch, 'a')",
-    "('abc'):find()", "('abc'):find('b')", "('abc'):match('(b)')", "('abc'):gsub('b', 'x')",
-    "select('#', ('abc'):gmatch('b'))", "('x'):rep(3):gsub('x', '%%')",
-    /* match: anchors, empty matches, positions */
-    "string.match('key = value', '(%w+)%s*=%s*(%w+)')",
-    "string.match('2024-03-05', '^(%d+)-(%d+)-(%d+)$')",
-    "string.match('  trim me  ', '^%s*(.-)%s*$')", "string.match('hello', '()ll()')",
-    "string.match('hello', '()')", "string.match('hello', '()', 3)",
-    "string.match('hello', '()', 6)", "string.match('hello', '()', 7)",
-    "string.match('hello', '.-', 3)", "string.match('hello', 'l+')",
-    "string.match('hello', 'l*')", "string.match('hello', 'x*')", "string.match('hello', 'x?h')",
-    "string.match('hello', 'h?x')", "string.match('hello', '^h')", "string.match('hello', '^e')",
-    "string.match('hello', 'o$')", "string.match('hello', 'l$')",
-    "string.match('hel$lo', 'l$l')", "string.match('a$', '$$')", "string.match('$', '^$$')",
-    "string.match('^a', '^^a')", "string.match('a^', 'a^')", "string.match('x', '^')",
-    "string.match('x', '$')", "string.match('x', '^$')", "string.match('', '^$')",
-    "string.match('abc', 'c', -1)", "string.match('abc', '^b', 2)",
-    /* classes and sets over every byte */
-    "string.gsub(ALL, '%a', '')", "string.gsub(ALL, '%A', '')", "string.gsub(ALL, '%c', '')",
-    "string.gsub(ALL, '%C', '')", "string.gsub(ALL, '%d', '')", "string.gsub(ALL, '%D', '')",
-    "string.gsub(ALL, '%g', '')", "string.gsub(ALL, '%G', '')", "string.gsub(ALL, '%l', '')",
-    "string.gsub(ALL, '%L', '')", "string.gsub(ALL, '%p', '')", "string.gsub(ALL, '%P', '')",
-    "string.gsub(ALL, '%s', '')", "string.gsub(ALL, '%S', '')", "string.gsub(ALL, '%u', '')",
-    "string.gsub(ALL, '%U', '')", "string.gsub(ALL, '%w', '')", "string.gsub(ALL, '%W', '')",
-    "string.gsub(ALL, '%x', '')", "string.gsub(ALL, '%X', '')", "string.gsub(ALL, '%z', '')",
-    "string.gsub(ALL, '%Z', '')", "string.gsub(ALL, '[%a_]', '')",
-    "string.gsub(ALL, '[^%a_]', '')", "string.gsub(ALL, '[a-f]', '')",
-    "string.gsub(ALL, '[%z-a]', '')", "string.gsub(ALL, '[]]', '')",
-    "string.gsub(ALL, '[^]]', '')", "string.gsub(ALL, '[]-a]', '')",
-    "string.gsub(ALL, '[a-]', '')", "string.gsub(ALL, '[-a]', '')",
-    "string.gsub(ALL, '[%]]', '')", "string.gsub(ALL, '[%-]', '')",
-    "string.gsub(ALL, '[%%]', '')", "string.gsub(ALL, '[\\128-\\255]', '')",
-    "string.gsub(ALL, '[z-a]', '')", "string.gsub(ALL, '[a-%x]', '')",
-    "string.gsub(ALL, '[%a-z]', '')", "string.gsub(ALL, '[^^]', '')",
-    "string.gsub(ALL, '[]^]', '')", "string.gsub(ALL, '[%^]', '')", "string.gsub(ALL, '.', '')",
-    "string.gsub(ALL, '%.', '')", "string.gsub(ALL, '%q', '')", "string.gsub(ALL, '[%q]', '')",
-    "string.gsub(ALL, '[^]', '')", "string.gsub(ALL, '[]', '')", "string.gsub(ALL, '[', '')",
-    "string.gsub(ALL, '[a', '')", "string.gsub(ALL, '[a%', '')", "string.gsub(ALL, '[a%]', '')",
-    "string.gsub(ALL, '%', '')", "string.gsub(ALL, 'a%', '')",
-    "string.find('a\\0b', '%z')", "string.find('azb', '%z')", "string.find('a\\0b', '%Z+')",
-    "string.find('a\\0b', '[%z]')", "string.gsub('护学蓝', '[\\128-\\191]', '')",
-    "string.match('护学蓝', '[\\228-\\233][\\128-\\191]*')",
-    /* quantifiers and backtracking */
-    "string.match('aaab', 'a-b')", "string.match('aaab', 'a-')",
-    "string.match('aaab', '(a*)(a*)')", "string.match('aaab', '(a-)(a*)')",
-    "string.match('aaab', '(a+)(a+)')", "string.match('aaa', '(a?)(a?)(a?)(a?)')",
-    "string.match('ab', 'a?b?c?')", "string.match('[[x]] [[y]]', '%[%[(.-)%]%]')",
-    "string.match('[[x]] [[y]]', '%[%[(.*)%]%]')", "string.match('abc', '*')",
-    "string.match('a*c', 'a*')", "string.match('a*c', 'a%*')", "string.match('a+c', '+')",
-    "string.match('-a', '-a')", "string.match('?', '?')", "string.match('aaa', 'a-$')",
-    "string.match('aaa', '^a-$')", "string.match('xaaay', 'a+y')",
-    /* captures */
-    "string.match('hello world', '(h)(e)(l)(l)(o)( )(w)(o)(r)(l)(d)')",
-    "string.match('hello', '((l)(l))')", "string.match('hello', '(l)(l)%2')",
-    "string.match('hello', '(l)%1')", "string.match('hello', '(l)%2')",
-    "string.match('hello', '(l%1)')", "string.match('hello', '%0')",
-    "string.match('hello', '%1')", "string.match('abcabc', '(abc)%1')",
-    "string.match('abc', '()a()%1')", "string.match('abc', '(a')", "string.match('abc', 'a)')",
-    "string.match('abc', '(()')", "string.match('abc', '())')", "string.find('abc', '(b)()')",
-    "string.find('abc', '()(b)()')", "string.match(string.rep('a', 40), string.rep('(a)', 32))",
-    "string.match(string.rep('a', 40), string.rep('(a)', 33))",
-    "string.gsub('abc', string.rep('(a)', 33), '')", "string.match('aaa', string.rep('()', 32))",
-    "string.match('abab', '((a)(b))%1')", "string.match('aa', '(a)%1%1')",
-    /* %b */
-    "string.match('f(a(b)c)d', '%b()')", "string.match('f(a(b)c', '%b()')",
-    "string.match('x)(y', '%b()')", "string.gsub('if (a and (b or c)) then (d) end', '%b()', '[]')",
-    "string.match(\"say 'hi' 'there'\", \"%b''\")", "string.match('aXbXc', '%bXX')",
-    "string.match('abc', '%b')", "string.match('abc', '%ba')", "string.match('a', '%b\\0\\0')",
-    "string.match('\\0\\0', '%b\\0\\0')", "string.match('((()', '%b()')",
-    "string.find('ab(cd)ef', '%b()')", "string.find('()', '%b()%b()')",
-    "string.find('()()', '%b()%b()')", "string.match('[a[b]c]', '%b[]')",
-    "string.match('(a)', '%b()+')", "string.match('(a)', '%b()*')",
-    /* %f */
-    "string.gsub('THE (quick) fox', '%f[%a]%a+', 'W')",
-    "string.gsub('THE (quick) fox', '%f[%a]', '|')",
-    "string.gsub('THE (quick) fox', '%f[%A]', '|')", "string.find('hello', '%f[%l]')",
-    "string.find('hello', '%f[%z]')", "string.find('hello', '%f[^%z]')",
-    "string.find('', '%f[%z]')", "string.find('', '%f[^%z]')", "string.find('a', '%f[a]', 2)",
-    "string.gsub('aaa bbb', '%f[%w]%w+%f[%W]', '<%0>')", "string.find('abc', '%fa')",
-    "string.find('abc', '%f')", "string.find('abc', '%f[a')",
-    "string.gsub('x\\0y', '%f[%z]', '|')", "string.gsub('x\\0y', '%f[^%z]', '|')",
-    "string.match('x', string.rep('%f[x]', 300))",
-    /* gmatch: init, empty matches, '^' is literal */
-    "G('hello world from Lua', '%a+')", "G('one two', '%a*')", "G('abc', '')",
-    "G('abc', 'b*')", "G('abc', 'x*')", "G('', '')", "G('', 'x*')",
-    "G('key=val, k2=v2', '(%w+)=(%w+)')", "G('hello', '()ll()')", "G('abc', '^a')",
-    "G('^a^a', '^a')", "G('abc', '.', 2)", "G('abc', '.', -1)", "G('abc', '.', -10)",
-    "G('abc', '.', 4)", "G('abc', '.', 5)", "G('abc', '', 4)", "G('abc', '', 5)",
-    "G('abc', '', 0)", "G('aaa', 'a-')", "G('aaa', 'a?')", "G(' a  b ', '%s*')",
-    "G('a,b,,c,', '([^,]*)')", "G('abc', '%f[%w]')", "G('ab', '()')", "G('abc', '(')",
-    "G('abc', 'b', 1.5)", "G('abc', 'b', math.maxinteger)", "G('abc', 'b', math.mininteger)",
-    "string.gmatch('abc')", "string.gmatch('abc', 'b', 'x')",
-    /* gsub: string, table and function replacements, n, errors */
-    "string.gsub('hello world', '(%w+)', '%1 %1')",
-    "string.gsub('hello world', '%w+', '%0 %0', 1)",
-    "string.gsub('hello world from Lua', '(%w+)%s*(%w+)', '%2 %1')",
-    "string.gsub('home = $HOME, user = $USER', '%$(%w+)', {HOME = '/home/r', USER = 'r'})",
-    "string.gsub('4+5 = $return 4+5$', '%$(.-)%$', function(s) return load(s)() end)",
-    "string.gsub('$name-$version.tar.gz', '%$(%w+)', {name = 'lua', version = '5.4'})",
-    "string.gsub('abc', '', '-')", "string.gsub('abc', 'b*', '-')",
-    "string.gsub('abc', 'x*', '-')", "string.gsub('', '', '-')", "string.gsub('', 'x*', '-')",
-    "string.gsub('abc', '^', '>')", "string.gsub('abc', '$', '<')",
-    "string.gsub('abc', '^$', '!')", "string.gsub('', '^$', '!')",
-    "string.gsub('abc', '^a', 'X')", "string.gsub('aaa', '^a', 'X')",
-    "string.gsub('aaa', '^a*', 'X')", "string.gsub('aaa', 'a', 'X', 2)",
-    "string.gsub('aaa', 'a', 'X', 0)", "string.gsub('aaa', 'a', 'X', -1)",
-    "string.gsub('aaa', 'a', 'X', 2.0)", "string.gsub('aaa', 'a', 'X', 2.5)",
-    "string.gsub('aaa', 'a', 'X', '2')", "string.gsub('aaa', 'a', 'X', math.maxinteger)",
-    "string.gsub('aaa', 'a', 'X', math.mininteger)", "string.gsub('abc', 'b', '%%')",
-    "string.gsub('abc', 'b', '%')", "string.gsub('abc', 'b', 'x%')",
-    "string.gsub('abc', 'b', '%a')", "string.gsub('abc', 'b', '%0%0')",
-    "string.gsub('abc', 'b', '%1')", "string.gsub('abc', 'b', '%2')",
-    "string.gsub('abc', '(b)', '%2')", "string.gsub('abc', '(b)', '%9')",
-    "string.gsub('abc', '()b', '%1')", "string.gsub('abc', '(b)()', '[%1%2]')",
-    "string.gsub('abc', 'b', '%\\0')", "string.gsub('abc', 'b', 'x\\0y')",
-    "string.gsub('abc', 'b', 5)", "string.gsub('abc', 'b', 5.5)", "string.gsub('abc', 'b', 2^63)",
-    "string.gsub('abc', 'b')", "string.gsub('abc', 'b', true)", "string.gsub('abc', 'b', nil)",
-    "string.gsub('abc', 'b', true, 'x')", "string.gsub('abc', 'b', 'x', 'y')",
-    "string.gsub(nil, 'b', 'x')", "string.gsub(123, '2', 'x')", "string.gsub(123, '9', 'x')",
-    "math.type(string.gsub(123, '9', 'x'))", "string.gsub('hello world', '%w+', T)",
-    "string.gsub('a b ab aa c', '%w+', T)", "string.gsub('a b', '()', T)",
-    "string.gsub('abc', '()', T, 1)", "string.gsub('x(y', '%(', T)",
-    "string.gsub('a%b', '%%', T)", "string.gsub('c', 'c', T)", "string.gsub('ab', 'ab', T)",
-    "string.gsub('b', 'b', T)", "string.gsub('b b', '(b)', T)", "string.gsub('xy', 'x()', T)",
-    "string.gsub('hello world', '(o)', F.concat)", "string.gsub('hello world', '(o)()', F.concat)",
-    "string.gsub('hello world', 'o', F.concat)", "string.gsub('hello world', 'o', F.none)",
-    "string.gsub('hello world', 'o', F.false_)", "string.gsub('hello world', 'o', F.number)",
-    "string.gsub('hello world', '(o)(r?)', F.number)",
-    "string.gsub('hello world', 'o', F.integer)", "string.gsub('hello world', 'o', F.table)",
-    "string.gsub('hello world', 'o', F.error)", "string.gsub('hello world', '', F.concat)",
-    "string.gsub('abc', '%w', '%0%0', 2)", "string.gsub('abc', '.', {a = 1, b = true})",
-    "string.gsub('abc', '.', setmetatable({}, {__index = function(_, k) return k:upper() end}))",
-    "string.gsub('abc', '(', 'x')", "string.gsub('abc', ')', 'x')", "string.gsub('abc', '%', 'x')",
-    "string.gsub('abc', '[a', 'x')", "string.gsub('abc', '%f', 'x')",
-    "string.gsub('abc', '%b', 'x')", "string.gsub('', '(', 'x')", "string.gsub('abc', '(', '%1')",
-    "string.gsub('abc', '(', F.concat)", "string.gsub('abc', '(', T)",
-    "string.gsub('abc', 'b', 'x', nil)", "string.gsub('abc\\0def', '%z', '<0>')",
-    "string.gsub('hello', 'l+', function(s) return #s end)",
-    "string.gsub('abc', '%w', function(c) return c:byte() end)",
-    /* recursion depth: Lua allows 200 levels */
-    "string.match(string.rep('a', 300), string.rep('a?', 300))",
-    "string.match(string.rep('a', 150), string.rep('a?', 150))",
-    "string.match(string.rep('a', 199), string.rep('a?', 199))",
-    "string.match(string.rep('a', 200), string.rep('a?', 200))",
-    "string.match(string.rep('a', 201), string.rep('a?', 201))",
-    "string.match(string.rep('a', 98), string.rep('(a)?', 31))",
-    "string.find(string.rep('a', 300), string.rep('(a)', 30))",
-    "string.gsub(string.rep('a', 250), string.rep('a?', 250), '')",
-    "string.find(string.rep('ab', 150), string.rep('a-b', 150))",
-    "string.find(string.rep('ab', 250), string.rep('a-b', 250))",
-    "string.match(string.rep('a', 500), string.rep('a', 500))",
-};
+/* Hand-written cases (pattern_cases.h), evaluated in both states         */
 
 static void push_expr(lua_State *L, const void *args)
 {
@@ -390,11 +217,23 @@ static void push_expr(lua_State *L, const void *args)
     lua_pushstring(L, args);
 }
 
+/* A case that does not compile would "agree" and prove nothing. */
+static int compiles(lua_State *L, const char *expr)
+{
+    lua_pushfstring(L, "return %s", expr);
+    int status = luaL_loadstring(L, lua_tostring(L, -1));
+    if (status != LUA_OK)
+        printf("#   %s\n", lua_tostring(L, -1));
+    lua_pop(L, 2);
+    return status == LUA_OK;
+}
+
 static void test_hand_written(struct pair *p)
 {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int shown = 0;
-        ok(agree(p, push_expr, cases[i], cases[i], &shown), "as Lua: %s", cases[i]);
+        ok(compiles(p->ref, cases[i]) && agree(p, push_expr, cases[i], cases[i], &shown),
+           "as Lua: %s", cases[i]);
     }
 }
 
@@ -422,20 +261,22 @@ static const char *pick(const char *const *list, size_t n)
 static const char subject_chars[] = "aaaabbbcc()[] %.-^$1A_\t\1\x80\xff";
 
 static const char *const atoms[] = {
-    "a", "b", "c", "a", "b", ".", ".", "%a", "%A", "%d", "%s", "%S", "%w", "%p", "%l", "%u",
-    "%x", "%c", "%g", "%z", "%Z", "%%", "%(", "%.", "%]", "%-", "[ab]", "[^a]", "[a-c]", "[]]",
-    "[^]]", "[%a]", "[a-]", "[-a]", "[%]]", "[%w_]", "[^%s]", "[b-a]", " ", "1", "\1", "(", ")",
-    "[\1-b]", "^", "$", "-", "]",
+    "a",    "b",    "c",    "a",      "b",    ".",     ".",     "%a",    "%A",    "%d",
+    "%s",   "%S",   "%w",   "%p",     "%l",   "%u",    "%x",    "%c",    "%g",    "%z",
+    "%Z",   "%%",   "%(",   "%.",     "%]",   "%-",    "[ab]",  "[^a]",  "[a-c]", "[]]",
+    "[^]]", "[%a]", "[a-]", "[-a]",   "[%]]", "[%w_]", "[^%s]", "[b-a]", " ",     "1",
+    "\1",   "(",    ")",    "[\1-b]", "^",    "$",     "-",     "]",
 };
 static const char *const quantifiers[] = {"*", "+", "-", "?"};
 static const char *const structures[] = {
-    "(", ")", "()", "(", ")", "%1", "%2", "%1", "%0", "%9", "%b()", "%bab", "%b", "%b(",
-    "%f[a]", "%f[%w]", "%f[^a]", "%f[%z]", "%f[^%z]", "%f", "%fa", "%", "[", "[a", "[%", "[^",
+    "(",       ")",    "()",   "(",  ")",   "%1",    "%2",     "%1",     "%0",
+    "%9",      "%b()", "%bab", "%b", "%b(", "%f[a]", "%f[%w]", "%f[^a]", "%f[%z]",
+    "%f[^%z]", "%f",   "%fa",  "%",  "[",   "[a",    "[%",     "[^",
 };
-static const char *const template_parts[] = {"x", "%0", "%1", "%2", "%%", "%", "%a", "-", "%9",
-                                             "", "<", "%1%1"};
-static const char *const functions[] = {"concat", "none", "false_", "number", "integer",
-                                        "table", "error"};
+static const char *const template_parts[] = {"x",  "%0", "%1", "%2", "%%", "%",
+                                             "%a", "-",  "%9", "",   "<",  "%1%1"};
+static const char *const functions[] = {"concat",  "none",  "false_", "number",
+                                        "integer", "table", "error"};
 
 struct random_case {
     const char *op;
@@ -568,10 +409,10 @@ static void expect_stopped(lua_State *L, const char *code, const char *why, cons
     int status = sandbox_run(L, code, 0, err, sizeof err);
     double took = seconds_since(&t0);
     ok(status != LUA_OK, "%s: is stopped", what);
-    like(err, why, "%s: by the %s", what, why);
+    like(err, why, "%s: with '%s'", what, why);
     ok(took < 2.0, "%s: within 2 s (took %.3f s)", what, took);
-    status = sandbox_run(L, "return swallowed == nil, ('key=value'):match('(%w+)=(%w+)')", 3,
-                         err, sizeof err);
+    status = sandbox_run(L, "return swallowed == nil, ('key=value'):match('(%w+)=(%w+)')", 3, err,
+                         sizeof err);
     ok(status == LUA_OK && lua_toboolean(L, -3), "%s: the script could not catch it", what);
     is_str(status == LUA_OK ? lua_tostring(L, -1) : err, "value",
            "%s: the next call matches normally", what);
@@ -619,8 +460,9 @@ static void test_attacks(void)
     L = sandboxed(&sb, 1000000000000LL, 100);
     expect_stopped(L, "return ('a'):rep(20000):find('.-.-.-b')", "time limit exceeded",
                    "find with a 100 ms time limit");
-    expect_stopped(L, "local ok = pcall(string.gsub, ('a'):rep(20000), '.-.-.-b', '')\n"
-                      "swallowed = true",
+    expect_stopped(L,
+                   "local ok = pcall(string.gsub, ('a'):rep(20000), '.-.-.-b', '')\n"
+                   "swallowed = true",
                    "time limit exceeded", "gsub under pcall with a 100 ms time limit");
     lua_close(L);
 }
@@ -699,8 +541,8 @@ static void test_speed(void)
     static const struct {
         const char *what;
         int n;
-    } runs[] = {{"csv gmatch", 2000},  {"csv find plain", 4000}, {"date match", 200000},
-                {"find pattern", 20000}, {"gsub spaces", 2000},   {"gsub table", 4000},
+    } runs[] = {{"csv gmatch", 2000},    {"csv find plain", 4000}, {"date match", 200000},
+                {"find pattern", 20000}, {"gsub spaces", 2000},    {"gsub table", 4000},
                 {"trim", 200000}};
     const char *scale = getenv("TANDEM_BENCH");
     int times = scale && atoi(scale) > 0 ? atoi(scale) : 1;

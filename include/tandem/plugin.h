@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define TANDEM_ABI_MAJOR 1    /* changed only by an incompatible change */
-#define TANDEM_ABI_MINOR 0    /* bumped when functions are appended to tandem_api */
+#define TANDEM_ABI_MINOR 1    /* bumped when functions are appended to tandem_api */
 #define TANDEM_PLUGIN_MAGIC 0x544e4450u /* "TNDP" */
 
 #if defined(__GNUC__)
@@ -313,6 +313,25 @@ struct tandem_api {
 
     /* The host's clock (Unix seconds); tests inject it. */
     int64_t (*now)(tandem_plugin *self);
+
+    /* ---- ABI 1.1 ---- */
+
+    /* Asks for timer.NAME to be emitted on a schedule: "every 15m",
+    ** "daily 07:00", "weekly mon 09:30", "monthly 1 08:00". A timer due while
+    ** tandem was down fires once when it runs again. Only during init. */
+    int (*timer_add)(tandem_plugin *self, const char *name, const char *schedule);
+
+    /* The value of an option for a place at a time: the most specific
+    ** [plugin.NAME@PLACE from DATE] section that sets it, else [plugin.NAME]
+    ** (see docs/OPERATIONS.md). place 0 means none. */
+    int (*option_at)(tandem_plugin *self, const char *key, int64_t place, int64_t t,
+                     tandem_value *out);
+
+    /* One field of a record of the shared model ("shift", 12, "starts_at").
+    ** Personal fields (ID numbers, phones ...) are not readable. TANDEM_NOTFOUND
+    ** if there is no such record or field. */
+    int (*record_get)(tandem_plugin *self, const char *noun, int64_t id, const char *field,
+                      tandem_value *out);
 
 };
 
