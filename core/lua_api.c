@@ -213,6 +213,26 @@ static int l_kv_set(lua_State *L)
     return 0;
 }
 
+static int push_key(void *ud, const char *key)
+{
+    lua_State *L = ud;
+    lua_pushstring(L, key);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    return 0;
+}
+
+/* tandem.kv.keys(prefix) -> the script's keys that start with prefix */
+static int l_kv_keys(lua_State *L)
+{
+    struct script *s = script_of(L);
+    const char *prefix = luaL_optstring(L, 1, "");
+    sandbox_check(L);
+    lua_newtable(L);
+    if (store_kv_keys(s->core->store, s->node->name, prefix, push_key, L) != TANDEM_OK)
+        return luaL_error(L, "tandem.kv.keys: %s", store_errmsg(s->core->store));
+    return 1;
+}
+
 /* Joins the arguments like print does. */
 static void log_args(lua_State *L, int level)
 {
@@ -514,7 +534,8 @@ void lua_api_open(lua_State *L, struct script *s)
                                    {"emit", l_emit},         {"declare", l_declare},
                                    {"now", l_now},           {"current", l_current},
                                    {"option", l_option},     {NULL, NULL}};
-    static const luaL_Reg kv[] = {{"get", l_kv_get}, {"set", l_kv_set}, {NULL, NULL}};
+    static const luaL_Reg kv[] = {
+        {"get", l_kv_get}, {"set", l_kv_set}, {"keys", l_kv_keys}, {NULL, NULL}};
     static const luaL_Reg logf[] = {{"debug", l_log_debug}, {"info", l_log_info},
                                     {"warn", l_log_warn},   {"error", l_log_error},
                                     {NULL, NULL}};

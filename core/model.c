@@ -574,7 +574,7 @@ int model_init(struct core *c, char *err, size_t errlen)
         bus_declare(c->bus, c->self, "team.member_left", member_fields, team_apply_left) ||
         bus_declare(c->bus, c->self, "audit.id_revealed", reveal_fields, NULL) ||
         signup_declare(c) || attendance_declare(c) || certificate_declare(c) ||
-        ledger_declare(c) || rewards_declare(c) || match_declare(c)) {
+        ledger_declare(c) || rewards_declare(c) || match_declare(c) || alert_declare(c)) {
         snprintf(err, errlen, "declaring the model: %s", c->self->error);
         return -1;
     }

@@ -156,5 +156,6 @@ int rewards_declare(struct core *c);
 /* A fresh redemption code: 10 characters that read unambiguously. */
 void rewards_new_code(char out[12]);
 int match_declare(struct core *c);
+int alert_declare(struct core *c);
 
 #endif

@@ -157,4 +157,12 @@ static const char v3[] =
     "  name TEXT PRIMARY KEY, schedule TEXT NOT NULL, next_at INTEGER NOT NULL,"
     "  last_at INTEGER) STRICT;";
 
-const tandem_migration model_migrations[] = {{1, v1}, {2, v2}, {3, v3}, {0, NULL}};
+/* alerts that programmes raise for people to act on */
+static const char v4[] =
+    "CREATE TABLE alert ("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, place INTEGER, message TEXT NOT NULL,"
+    "  person INTEGER, subject INTEGER, raised_at INTEGER NOT NULL, closed_at INTEGER,"
+    "  closed_by TEXT) STRICT;"
+    "CREATE INDEX alert_open ON alert(closed_at, place);";
+
+const tandem_migration model_migrations[] = {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {0, NULL}};

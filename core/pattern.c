@@ -479,13 +479,16 @@ static size_t start_offset(lua_Integer init, size_t len)
     return len - (size_t)-init;
 }
 
-static int has_specials(const char *p, size_t lp)
+/* Whether p has a character that makes it a pattern; the bytes looked at
+** are charged, since a script may pass a long pattern many times. */
+static int has_specials(lua_State *L, const char *p, size_t lp)
 {
     static const char specials[] = "^$*+?.([%-";
-    for (const char *end = p + lp; p < end; p++)
-        if (memchr(specials, *p, sizeof specials - 1) != NULL)
-            return 1;
-    return 0;
+    size_t i = 0;
+    while (i < lp && memchr(specials, p[i], sizeof specials - 1) == NULL)
+        i++;
+    meter_add(meter_of(L), L, (int64_t)i);
+    return i < lp;
 }
 
 /* memmem is linear in the text searched, so a plain search cannot be made
@@ -514,7 +517,7 @@ static int find_or_match(lua_State *L, int find)
         luaL_pushfail(L);
         return 1;
     }
-    if (find && (lua_toboolean(L, 4) || !has_specials(p, lp)))
+    if (find && (lua_toboolean(L, 4) || !has_specials(L, p, lp)))
         return find_plain(L, s, ls, init, p, lp);
     int anchored = *p == '^';
     if (anchored) {
@@ -624,6 +627,7 @@ static void add_expanded(struct matcher *m, luaL_Buffer *b, const char *s, const
     size_t len;
     const char *text = lua_tolstring(m->L, 3, &len);
     const char *esc;
+    count(m, (ptrdiff_t)len); /* "%1%1%1..." of empty captures adds nothing, yet works */
     while ((esc = memchr(text, ESC, len)) != NULL) {
         luaL_addlstring(b, text, (size_t)(esc - text));
         char c = esc[1]; /* the string's terminating '\0' after a final '%' */

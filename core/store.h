@@ -80,6 +80,9 @@ int store_journal_scan(store *s, const struct journal_query *q, journal_fn fn, v
 /* ---- key/value, bound to an owner name ---- */
 int store_kv_get(store *s, const char *owner, const char *key, tandem_value *out); /* owned */
 int store_kv_set(store *s, const char *owner, const char *key, const tandem_value *v);
+/* The owner's keys that start with prefix, in order; fn gets each (nonzero stops). */
+int store_kv_keys(store *s, const char *owner, const char *prefix,
+                  int (*fn)(void *ud, const char *key), void *ud);
 
 /* ---- outbox of AFTER deliveries ---- */
 struct outbox_item {

@@ -619,6 +619,30 @@ int store_kv_set(store *s, const char *owner, const char *key, const tandem_valu
     return step_done(s, st, "writing the key/value area");
 }
 
+struct keys_ctx {
+    int (*fn)(void *ud, const char *key);
+    void *ud;
+};
+
+static int each_key(void *ud, int ncols, const tandem_value *cols)
+{
+    struct keys_ctx *k = ud;
+    (void)ncols;
+    return k->fn(k->ud, cols[0].u.s.p);
+}
+
+int store_kv_keys(store *s, const char *owner, const char *prefix,
+                  int (*fn)(void *ud, const char *key), void *ud)
+{
+    struct keys_ctx k = {fn, ud};
+    tandem_value args[3] = {tandem_text(owner), tandem_text(prefix),
+                            tandem_int((int64_t)strlen(prefix))};
+    return store_exec(s, NULL,
+                      "SELECT key FROM kv WHERE owner = ?1 AND substr(key, 1, ?3) = ?2 "
+                      "ORDER BY key",
+                      args, 3, each_key, &k);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Outbox                                                                 */
 
