@@ -450,6 +450,12 @@ static void test_attacks(void)
                    limit, "a 5000-character set");
     expect_stopped(L, "return string.rep('a', 3000):find(string.rep('a-', 100) .. 'b')", limit,
                    "a-a-...b");
+    expect_stopped(L, "return ('a'):rep(1e4):gsub('(x?)', ('%1'):rep(1e5))", limit,
+                   "a long replacement of empty captures");
+    expect_stopped(L,
+                   "local p = ('a'):rep(1e6) .. '.'\n"
+                   "for i = 1, 1e5 do ('b'):find(p) end",
+                   limit, "a long pattern, many times");
     /* "(a*)*" nests nothing in Lua: the second '*' is a literal */
     char err[256];
     int status = sandbox_run(L, "return string.rep('a', 1e5):match('^(a*)*$')", 1, err, sizeof err);
