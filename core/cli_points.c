@@ -299,7 +299,7 @@ static int cmd_redeem(struct cli *cli, int argc, char **argv)
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0 ||
         command_resolve(cli->core, "reward", pos[1], &reward, &res) != 0)
         return report(cli, &res, "reward.redeemed");
-    rewards_new_code(code);
+    rewards_new_code(cli->core, code);
     if (command_submit(cli->core, "reward.redeemed", &res, "i:reward", reward, "i:person", person,
                        "s:code", code, NULL) == BUS_OK &&
         !cli->json) {

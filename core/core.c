@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,26 @@ static const tandem_option core_schema[] = {
     {"privileged_users", TANDEM_OPT_LIST, "root", 0, 0, 0,
      "system users who may see full ID numbers (person reveal-id), each look journaled"},
     {NULL, 0, NULL, 0, 0, 0, NULL}};
+
+/* splitmix64: small, and good enough for a demo's repeatable codes */
+static uint64_t next_seeded(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+void core_random(struct core *c, void *out, size_t n)
+{
+    if (!c->seed) {
+        randombytes_buf(out, n);
+        return;
+    }
+    unsigned char *p = out;
+    for (size_t i = 0; i < n; i++)
+        p[i] = (unsigned char)next_seeded(&c->seed);
+}
 
 int64_t core_now(const struct core *c)
 {

@@ -5,6 +5,7 @@
 #ifndef TANDEM_CORE_H
 #define TANDEM_CORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -44,6 +45,7 @@ struct core {
     int strict;
     int max_depth;
     int64_t fixed_now; /* injected clock (TANDEM_NOW); 0: the real clock */
+    uint64_t seed;     /* nonzero: core_random is a seeded sequence (the demo) */
     char actor[64];    /* who runs this process: "cli:USER" */
     const char *override_script; /* a script loaded from another file (previews) */
     const char *override_file;
@@ -51,6 +53,10 @@ struct core {
 
 /* The clock: Unix seconds, from TANDEM_NOW when set (tests), else time(). */
 int64_t core_now(const struct core *c);
+
+/* Random bytes for codes people are given: from libsodium, or, when c->seed
+** is set (the demo), a deterministic sequence so that a run can be repeated. */
+void core_random(struct core *c, void *out, size_t n);
 
 enum core_store { CORE_STORE_FILE = 0, CORE_STORE_MEMORY };
 

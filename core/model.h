@@ -154,7 +154,7 @@ int attendance_declare(struct core *c);
 int certificate_declare(struct core *c);
 int rewards_declare(struct core *c);
 /* A fresh redemption code: 10 characters that read unambiguously. */
-void rewards_new_code(char out[12]);
+void rewards_new_code(struct core *c, char out[12]);
 int match_declare(struct core *c);
 int alert_declare(struct core *c);
 

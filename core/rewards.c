@@ -8,7 +8,6 @@
 */
 #include <inttypes.h>
 #include <stdarg.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,11 +28,11 @@ static const tandem_field cancelled_fields[] = {
     {"reason", TANDEM_TEXT, 0},
     {NULL, 0, 0}};
 
-void rewards_new_code(char out[12])
+void rewards_new_code(struct core *c, char out[12])
 {
     static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; /* no 0/O, 1/I/L */
     unsigned char raw[10];
-    randombytes_buf(raw, sizeof raw);
+    core_random(c, raw, sizeof raw);
     for (int i = 0; i < 10; i++)
         out[i] = alphabet[raw[i] % (sizeof alphabet - 1)];
     out[10] = '\0';

@@ -309,7 +309,7 @@ if [ $# -gt 0 ]; then
         run_doc "$doc"
     done
 else
-    for doc in "$TOP_SRCDIR"/docs/*.md; do
+    for doc in "$TOP_SRCDIR"/docs/*.md "$TOP_SRCDIR"/docs/programmes/*.md; do
         [ -f "$doc" ] && run_doc "$doc"
     done
 fi
