@@ -176,6 +176,27 @@ static tandem_field *copy_fields(const tandem_field *fields)
     return copy;
 }
 
+static int same_fields(const tandem_field *a, const tandem_field *b)
+{
+    for (; a && a->name && b && b->name; a++, b++)
+        if (strcmp(a->name, b->name) != 0 || a->type != b->type || a->flags != b->flags)
+            return 0;
+    return !(a && a->name) && !(b && b->name);
+}
+
+/* Two sections running the same file (a programme switched on for two
+** communities) declare the same topics: if the script allows several
+** instances, the first keeps them and the others share them, as long as they
+** agree on the fields. */
+static int is_sibling(const struct topic *t, const node *owner, const tandem_field *fields,
+                      tandem_apply apply)
+{
+    return t->owner && t->owner != owner && t->owner->instances && owner->instances &&
+           t->owner->file && owner->file &&
+           strcmp(t->owner->file, owner->file) == 0 && t->apply == apply &&
+           same_fields(t->fields, fields);
+}
+
 int bus_declare(struct bus *b, node *owner, const char *name, const tandem_field *fields,
                 tandem_apply apply)
 {
@@ -189,6 +210,8 @@ int bus_declare(struct bus *b, node *owner, const char *name, const tandem_field
         return TANDEM_NOMEM;
     /* the new version of a script being reloaded: staged until the swap */
     int reloading = t->owner && t->owner != owner && strcmp(t->owner->name, owner->name) == 0;
+    if (!reloading && !t->pending_owner && is_sibling(t, owner, fields, apply))
+        return TANDEM_OK;
     if ((t->owner && !reloading) || t->pending_owner) {
         snprintf(owner->error, sizeof owner->error, "topic %s is already declared by %s", name,
                  (t->owner ? t->owner : t->pending_owner)->name);
@@ -579,7 +602,6 @@ static int journal_append(struct bus *b, tandem_event *ev, char **why)
         bus_set_message(why, "out of memory");
         return BUS_FAILED;
     }
-    ev->time = core_now(b->core);
     char private_fields[400] = "";
     size_t used = 0;
     for (const tandem_field *f = ev->t->fields; f && f->name; f++)
@@ -628,6 +650,7 @@ static int apply_state(struct bus *b, tandem_event *ev, char **why)
 ** transaction. Returns a bus_status; *why gets the reason. */
 static int pipeline(struct bus *b, tandem_event *ev, char **why)
 {
+    ev->time = core_now(b->core); /* known to `before` handlers too */
     int status = run_phase(b, ev, TANDEM_BEFORE, why);
     if (status == BUS_OK)
         status = journal_append(b, ev, why);

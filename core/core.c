@@ -410,6 +410,7 @@ int core_open(struct core **out, const struct core_args *a)
         fprintf(stderr, "tandem: error: %s\n", err);
         return 1;
     }
+    c->checking = a->mode == HOST_CHECK;
     if (host_load(c->host, a->mode) < 0)
         return 1;
     if (a->mode == HOST_RUN && a->store == CORE_STORE_FILE)

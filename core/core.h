@@ -43,6 +43,7 @@ struct core {
     char *plugin_dir;
     char *script_dir;
     int strict;
+    int checking; /* check-config: warn about what a run passes over quietly */
     int max_depth;
     int64_t fixed_now; /* injected clock (TANDEM_NOW); 0: the real clock */
     uint64_t seed;     /* nonzero: core_random is a seeded sequence (the demo) */

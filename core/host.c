@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "bus.h"
@@ -123,7 +124,10 @@ static char *default_file(const char *dir, const char *name, const char *ext)
     return p;
 }
 
-/* The file named by the section's `file` key, or DIR/NAME.EXT. */
+/* The file named by the section's `file` key, or DIR/NAME.EXT. A bare file
+** name ("school_guard.lua") is first looked for in DIR, so that a section can
+** run a shipped script under another name wherever tandem is installed; a
+** path is relative to the INI file's directory. */
 static char *node_file(struct host *h, const char *section, const char *dir, const char *name,
                        const char *ext)
 {
@@ -132,8 +136,14 @@ static char *node_file(struct host *h, const char *section, const char *dir, con
         strcmp(section + 7, h->core->override_script) == 0)
         return strdup(h->core->override_file);
     for (size_t i = 0; c && i < c->n; i++)
-        if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, "file") == 0)
-            return config_resolve_path(c, c->e[i].value);
+        if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, "file") == 0) {
+            const char *v = c->e[i].value;
+            char *in_dir = strchr(v, '/') ? NULL : default_file(dir, v, "");
+            if (in_dir && access(in_dir, F_OK) == 0)
+                return in_dir;
+            free(in_dir);
+            return config_resolve_path(c, v);
+        }
     return default_file(dir, name, ext);
 }
 

@@ -283,7 +283,8 @@ static int l_now(lua_State *L)
     return 1;
 }
 
-/* tandem.current() -> {id, time, topic, actor, source, cause} or nil */
+/* tandem.current() -> {id, time, topic, actor, source, cause} or nil; id is
+** nil in a `before` handler (the event is not journaled yet) */
 static int l_current(lua_State *L)
 {
     tandem_event *ev = bus_current(script_of(L)->core->bus);
@@ -292,8 +293,10 @@ static int l_current(lua_State *L)
         return 1;
     }
     lua_createtable(L, 0, 6);
-    lua_pushinteger(L, ev->id);
-    lua_setfield(L, -2, "id");
+    if (ev->id) {
+        lua_pushinteger(L, ev->id);
+        lua_setfield(L, -2, "id");
+    }
     lua_pushinteger(L, ev->time);
     lua_setfield(L, -2, "time");
     lua_pushstring(L, ev->topic);
@@ -487,7 +490,8 @@ static void bind_declared_options(lua_State *L, struct script *s)
     publish_options(L, s);
 }
 
-/* tandem.register{version=, summary=, requires={...}, options={...}} */
+/* tandem.register{version=, summary=, requires={...}, options={...},
+** instances="many"} */
 static int l_register(lua_State *L)
 {
     struct script *s = script_of(L);
@@ -505,6 +509,14 @@ static int l_register(lua_State *L)
         n->summary = strdup(lua_tostring(L, -1));
     }
     lua_pop(L, 2);
+    lua_getfield(L, 1, "instances");
+    const char *inst = lua_tostring(L, -1);
+    if (inst && strcmp(inst, "many") != 0 && strcmp(inst, "one") != 0)
+        return luaL_error(L, "tandem.register: instances = \"%s\"? write \"one\" (the "
+                             "default) or \"many\"",
+                          inst);
+    n->instances = inst && strcmp(inst, "many") == 0;
+    lua_pop(L, 1);
     lua_getfield(L, 1, "requires");
     if (lua_istable(L, -1)) {
         for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {

@@ -31,6 +31,7 @@ struct tandem_plugin {
     char *section; /* "plugin.NAME" or "script.NAME" */
     char *refusal; /* why it is not running */
     int rank;      /* position in start order; handlers run in this order */
+    int instances; /* 1: sections running the same file share its topics */
     struct node_dep *deps;
     size_t ndeps;
     options *opts;

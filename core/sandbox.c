@@ -348,11 +348,16 @@ int sandbox_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, traceback_handler);
     lua_insert(L, base);
-    sb->where_source = NULL;
-    sb->where_line = 0;
-    sandbox_arm(L, sb);
+    /* A call made while another runs (the script handles an event it emitted)
+    ** spends the outer call's budget, and must leave its hook armed. */
+    if (sb->depth++ == 0) {
+        sb->where_source = NULL;
+        sb->where_line = 0;
+        sandbox_arm(L, sb);
+    }
     int status = lua_pcall(L, nargs, nresults, base);
-    lua_sethook(L, NULL, 0, 0);
+    if (--sb->depth == 0)
+        lua_sethook(L, NULL, 0, 0);
     lua_remove(L, base);
     if (status == LUA_OK && !sb->killed && !sb->refused)
         return LUA_OK;

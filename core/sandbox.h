@@ -38,6 +38,7 @@ struct sandbox {
     int64_t used;    /* instructions in the current call */
     struct timespec deadline;
     int killed;      /* enum sandbox_kill */
+    int depth;       /* sandbox_call nesting: a handler's own events re-enter */
     int refused;     /* the allocator refused growth past the cap */
     size_t refused_size;
     const char *where_source; /* last position seen by the hook */

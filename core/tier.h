@@ -26,8 +26,9 @@ struct core;
 struct tier {
     char *section;
     int line;
-    int64_t place; /* 0: every place */
-    int depth;     /* the place's depth in the tree (a city is 0) */
+    int64_t place;    /* 0: every place, or not recorded yet */
+    char *place_name; /* the place the section names, or NULL for every place */
+    int depth;        /* the place's depth in the tree (a city is 0) */
     char from[11]; /* "YYYY-MM-DD", or "" for always */
     options *opts;
 };
@@ -36,19 +37,23 @@ struct tier {
 ** "script.points" (written to out). */
 void tier_base_section(const char *section, char *out, size_t len);
 
-/* Binds every override section of node n against schema. Unknown places
-** and bad dates are errors (FILE:LINE), appended to errors. */
+/* Binds every override section of node n against schema. Bad dates and
+** names shared by several places are errors (FILE:LINE), appended to errors.
+** A place not recorded yet is no error: the section applies from when a
+** place of that name is recorded (check-config warns about it), so an
+** installation can be configured before its places are entered, and a typo
+** in one community's section does not switch a rule off everywhere. */
 int tier_bind(struct core *c, node *n, const tandem_option *schema,
               const char *const *extra_keys, buf *errors, int *nerrors);
 void tier_free(node *n);
 
 /* The options that decide key for place (0: none) at time t: the most
 ** specific override section that sets it, else the node's own. */
-const options *tier_pick(struct core *c, const node *n, const char *key, int64_t place,
+const options *tier_pick(struct core *c, node *n, const char *key, int64_t place,
                          int64_t t);
 
 /* The value of key for place at time t. */
-int tier_get(struct core *c, const node *n, const char *key, int64_t place, int64_t t,
+int tier_get(struct core *c, node *n, const char *key, int64_t place, int64_t t,
              tandem_value *out);
 
 #endif

@@ -66,6 +66,11 @@ static const char kills[] =
     "  coroutine.resume(parked)\n"
     "  tandem.kv.set('swallowed', 'parked')\n"
     "end)\n"
+    "tandem.on('nested.inner', function() end)\n"
+    "tandem.on('loop.nested', function()\n"
+    "  tandem.emit('nested.inner', {})\n" /* its own handler runs, then returns */
+    "  while true do end\n"
+    "end)\n"
     "tandem.on('memory.table', function()\n"
     "  local t = {} for i = 1, 1e9 do t[i] = i end\n"
     "end)\n"
@@ -106,6 +111,7 @@ static void test_limits(void)
     expect_killed(c, "loop.xpcall", "instruction limit exceeded");
     expect_killed(c, "loop.coroutine", "instruction limit exceeded");
     expect_killed(c, "loop.parked", "instruction limit exceeded");
+    expect_killed(c, "loop.nested", "instruction limit exceeded");
     struct outcome o = run(c, "loop.plain");
     like(o.log, "scripts/killer.lua:2", "the log has a traceback with scripts/NAME.lua:LINE");
     free(o.log);
