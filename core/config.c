@@ -24,8 +24,11 @@
 
 #include "text.h"
 
-/* inih keeps at most 49 bytes of a section name and cuts it silently. */
+/* inih keeps at most 49 bytes of a section name and cuts it silently, which
+** is 16 Chinese characters: a longer header is handed to inih as an alias
+** ("[\001LINE]") that config_handler maps back to the name. */
 #define INIH_MAX_SECTION 49
+#define CONFIG_MAX_SECTION 180
 
 struct config_error {
     int line;
@@ -140,9 +143,9 @@ static int check_line(struct reader *r, char *s, size_t len, int num)
             config_error(r, n, "empty section name");
             return -1;
         }
-        if (name_len > INIH_MAX_SECTION) {
+        if (name_len > CONFIG_MAX_SECTION) {
             config_error(r, n, "section name is %zu bytes long, at most %d are read", name_len,
-                         INIH_MAX_SECTION);
+                         CONFIG_MAX_SECTION);
             return -1;
         }
         return 0;
@@ -158,6 +161,17 @@ static int check_line(struct reader *r, char *s, size_t len, int num)
     return 0;
 }
 
+/* Replaces a section header too long for inih by its alias. */
+static void alias_long_section(const struct reader *r, char *line, size_t size)
+{
+    char *p = skip_space(line);
+    if (r->lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p = skip_space(p + 3);
+    char *end = *p == '[' ? strchr(p, ']') : NULL;
+    if (end && end - p - 1 > INIH_MAX_SECTION)
+        snprintf(line, size, "[\001%d]\n", r->lineno);
+}
+
 static char *config_reader(char *str, int num, void *stream)
 {
     struct reader *r = stream;
@@ -170,6 +184,7 @@ static char *config_reader(char *str, int num, void *stream)
         /* inih needs room for the newline and the NUL */
         if (check_line(r, r->line, (size_t)len, num) == 0) {
             memcpy(str, r->line, (size_t)len + 1);
+            alias_long_section(r, str, (size_t)num);
             return str;
         }
         /* a bad line: inih sees a comment, which keeps its line count in step */
@@ -254,6 +269,12 @@ static int config_handler(void *user, const char *section, const char *key, cons
         config_error(r, r->lineno, "'%s' is outside any section; put it under [core]", key);
         return 1;
     }
+    if (*section == '\001') { /* a long name's alias: the header's line */
+        int line = atoi(section + 1);
+        for (size_t i = 0; i < r->c->ns; i++)
+            if (r->c->s[i].line == line)
+                section = r->c->s[i].name;
+    }
     return config_append(r, section, key, value) == 0;
 }
 
@@ -272,7 +293,7 @@ static void config_scan_sections(struct reader *r)
         if (*p != '[')
             continue;
         char *end = strchr(p, ']');
-        if (end == NULL || end - p - 1 > INIH_MAX_SECTION || end == p + 1)
+        if (end == NULL || end - p - 1 > CONFIG_MAX_SECTION || end == p + 1)
             continue;
         *end = '\0';
         char *name = p + 1;
@@ -645,8 +666,9 @@ static void report_unknown(const struct config *c, const struct config_entry *e,
     buf_putc(errors, '\n');
 }
 
-options *options_bind(const struct config *c, const char *section, const tandem_option *schema,
-                      const char *const *extra_keys, buf *errors, int *nerrors)
+static options *bind_section(const struct config *c, const char *section,
+                             const tandem_option *schema, const char *const *extra_keys,
+                             buf *errors, int *nerrors, int overlay)
 {
     options *o = calloc(1, sizeof *o);
     size_t cap = 0;
@@ -690,7 +712,7 @@ options *options_bind(const struct config *c, const char *section, const tandem_
     for (const tandem_option *d = schema; d && d->key; d++) {
         if (options_line(o, d->key) || (c && config_find(c, section, d->key)))
             continue;
-        if (d->flags & TANDEM_OPTION_REQUIRED) {
+        if ((d->flags & TANDEM_OPTION_REQUIRED) && !overlay) {
             int line = c ? config_section_line(c, section) : 0;
             buf_printf(errors, "%s:%d: [%s] needs '%s' (%s)\n", c ? c->path : "(none)", line,
                        section, d->key, d->doc ? d->doc : type_expectations[d->type]);
@@ -711,6 +733,19 @@ options *options_bind(const struct config *c, const char *section, const tandem_
         o->n++;
     }
     return o;
+}
+
+options *options_bind(const struct config *c, const char *section, const tandem_option *schema,
+                      const char *const *extra_keys, buf *errors, int *nerrors)
+{
+    return bind_section(c, section, schema, extra_keys, errors, nerrors, 0);
+}
+
+options *options_bind_overlay(const struct config *c, const char *section,
+                              const tandem_option *schema, const char *const *extra_keys,
+                              buf *errors, int *nerrors)
+{
+    return bind_section(c, section, schema, extra_keys, errors, nerrors, 1);
 }
 
 void options_free(options *o)

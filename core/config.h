@@ -57,6 +57,11 @@ typedef struct options options;
 ** Errors are appended to errors; returns NULL only when out of memory. */
 options *options_bind(const struct config *c, const char *section, const tandem_option *schema,
                       const char *const *extra_keys, buf *errors, int *nerrors);
+/* The same for a section that overlays another (an override by place or
+** date): it sets only the keys that differ, so none is required. */
+options *options_bind_overlay(const struct config *c, const char *section,
+                              const tandem_option *schema, const char *const *extra_keys,
+                              buf *errors, int *nerrors);
 void options_free(options *o);
 extern const char *const config_any_key[];
 

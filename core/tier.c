@@ -118,7 +118,7 @@ int tier_bind(struct core *c, node *n, const tandem_option *schema,
                     "is recorded",
                     cfg->path, t.line, cfg->s[i].name, place);
         t.section = strdup(cfg->s[i].name);
-        t.opts = options_bind(cfg, cfg->s[i].name, schema, extra_keys, errors, nerrors);
+        t.opts = options_bind_overlay(cfg, cfg->s[i].name, schema, extra_keys, errors, nerrors);
         if (t.section == NULL || t.opts == NULL || add_tier(n, &t) != 0) {
             free(t.section);
             free(t.place_name);

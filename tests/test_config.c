@@ -90,14 +90,17 @@ static void test_duplicates_and_structure(void)
                    "timezone = Asia/Shanghai\n"
                    "timezone = UTC\n"
                    "[core]\n"
-                   "[a_section_name_that_is_far_too_long_for_inih_to_keep_whole]\n",
+                   "[a_section_name_that_is_far_too_long_for_inih_to_keep_whole_a_section_name_"
+                   "that_is_far_too_long_for_inih_to_keep_whole_a_section_name_that_is_far_too_"
+                   "long_for_inih_to_keep_whole_and_more]\n",
                    NULL, &n);
     like(e, "dup.ini:1: 'orphan' is outside any section", "a key before any section");
     like(e, "dup.ini:4: 'timezone' is set twice in [core] (first on line 3)",
          "a duplicate key names both lines");
     like(e, "dup.ini:5: section [core] appears twice (first on line 2)",
          "a duplicate section names both lines");
-    like(e, "dup.ini:6: section name is 58 bytes long", "a section name inih would cut");
+    like(e, "dup.ini:6: section name is 185 bytes long, at most 180",
+         "a section name longer than any sensible one");
     free(e);
     e = load("utf8.ini", "[core]\ntimezone = \xff\xfe\n", NULL, &n);
     like(e, "utf8.ini:2: not valid UTF-8", "invalid UTF-8 is named");
@@ -214,6 +217,18 @@ static void test_typed_options(void)
     options_free(o);
     buf_free(&errors);
     config_free(c);
+
+    e = load("overlay.ini", "[plugin.river_patrol@亮马河社区]\ncredit_percent = 90\n", &c, &n);
+    free(e);
+    nerr = 0;
+    o = options_bind_overlay(c, "plugin.river_patrol@亮马河社区", schema, NULL, &errors, &nerr);
+    is_int(nerr, 0, "an override section need not repeat the required keys (%s)",
+           buf_str(&errors));
+    is_int(options_line(o, "credit_percent"), 2, "and holds the key it sets");
+    is_int(options_line(o, "route"), 0, "but not the ones it leaves to the base section");
+    options_free(o);
+    buf_free(&errors);
+    config_free(c);
 }
 
 static void test_parsers(void)
@@ -256,10 +271,31 @@ static void test_core_sections(void)
     core_close(c);
 }
 
+/* inih cuts section names at 49 bytes: 16 Chinese characters */
+static void test_long_section_names(void)
+{
+    const char *text = "[core]\nlog_level = info\n"
+                       "[script.station_zhenxiong@乌峰社区 from 2026-07-01]\n"
+                       "weekly_hours = 6\n"
+                       "[script.station_zhenxiong@乌峰社区 from 2026-09-01]\n"
+                       "weekly_hours = 8\n";
+    int n;
+    struct config *c;
+    char *e = load("longsec.ini", text, &c, &n);
+    is_int(n, 0, "a 53-byte section name is read (%s)", e);
+    is_str(value_of(c, "script.station_zhenxiong@乌峰社区 from 2026-07-01", "weekly_hours"), "6",
+       "its keys arrive under the whole name");
+    is_str(value_of(c, "script.station_zhenxiong@乌峰社区 from 2026-09-01", "weekly_hours"), "8",
+       "and two long names that differ only after byte 49 stay apart");
+    free(e);
+    config_free(c);
+}
+
 int main(void)
 {
     test_syntax_errors();
     test_long_line();
+    test_long_section_names();
     test_duplicates_and_structure();
     test_bom_crlf_continuation();
     test_typed_options();
