@@ -44,6 +44,7 @@ extern const struct cli_command cli_record_commands[];
 extern const struct cli_command cli_exchange_commands[];
 extern const struct cli_command cli_points_commands[];
 extern const struct cli_command cli_run_commands[];
+extern const struct cli_command cli_demo_commands[];
 
 /* Options of one command. A value option sets *value; a flag sets *flag. */
 struct cli_opt {

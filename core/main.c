@@ -13,7 +13,8 @@
 
 static const struct cli_command *const command_tables[] = {
     cli_core_commands,   cli_model_commands,    cli_service_commands,
-    cli_record_commands, cli_exchange_commands, cli_points_commands, cli_run_commands, NULL};
+    cli_record_commands, cli_exchange_commands, cli_points_commands,
+    cli_run_commands,    cli_demo_commands,     NULL};
 
 const struct cli_command *cli_find(const char *name)
 {
@@ -26,12 +27,13 @@ const struct cli_command *cli_find(const char *name)
 
 static void help(FILE *out)
 {
-    fprintf(out, "tandem %s — community social work + volunteer service platform\n\n"
-                 "usage: tandem [-c FILE] [--db PATH] COMMAND [ARGS...]\n\n"
-                 "  -c FILE     configuration (default: $TANDEM_CONFIG, else etc/tandem.ini)\n"
-                 "  --db PATH   database (overrides [core] database)\n"
-                 "  --version   print the version\n\n"
-                 "commands:\n",
+    fprintf(out,
+            "tandem %s — community social work + volunteer service platform\n\n"
+            "usage: tandem [-c FILE] [--db PATH] COMMAND [ARGS...]\n\n"
+            "  -c FILE     configuration (default: $TANDEM_CONFIG, else etc/tandem.ini)\n"
+            "  --db PATH   database (overrides [core] database)\n"
+            "  --version   print the version\n\n"
+            "commands:\n",
             PACKAGE_VERSION);
     for (const struct cli_command *const *t = command_tables; *t; t++)
         for (const struct cli_command *c = *t; c->name; c++)

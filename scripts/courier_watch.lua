@@ -89,10 +89,12 @@ local function resolve(noun, value)
   return tandem.list(noun, { name = value }, 1)[1]
 end
 
+local warned = false
 local function community()
   local c = resolve("place", tandem.options.community)
-  if not c then
-    tandem.log.warn("community '" .. tandem.options.community .. "' is not a place")
+  if not c and not warned then -- once: the place may simply not be recorded yet
+    warned = true
+    tandem.log.warn("community '" .. tandem.options.community .. "' is not a place (yet)")
   end
   return c
 end
