@@ -101,8 +101,8 @@ static void print_table(const struct demo_options *o, const struct demo_report *
     add_row(t, &total);
     table_print(t, stdout);
     table_free(t);
-    printf("\n试试：tandem --db %s alerts | tandem --db %s report | tandem --db %s events "
-           "--topic \"courier.*\"\n",
+    printf("\n接着看看：tandem --db %s alerts（预警）；tandem --db %s report（报表）；"
+           "tandem --db %s events --topic \"incident.*\"（河道事件）\n",
            o->database, o->database, o->database);
 }
 
