@@ -148,6 +148,7 @@ static int64_t event_time_field(const tandem_event *ev, const char *name)
 
 struct policy {
     int64_t early_s;
+    int64_t late_s; /* check-in closes this long after the start; -1: when the shift ends */
     int64_t max_per_day;
     int walk_in;
 };
@@ -162,19 +163,22 @@ static int read_policy(void *ud, int ncols, const tandem_value *cols)
         p->max_per_day = cols[1].u.i;
     if (cols[2].type == TANDEM_INT)
         p->walk_in = (int)cols[2].u.i;
+    if (cols[3].type == TANDEM_INT)
+        p->late_s = cols[3].u.i * 60;
     return 1;
 }
 
 /* [attendance] defaults, overridden by the shift's project. */
 static struct policy policy_for(struct core *c, const tandem_value *shift)
 {
-    struct policy p = {option_int(c->attendance, "checkin_early", 1800000) / 1000,
+    struct policy p = {option_int(c->attendance, "checkin_early", 1800000) / 1000, -1,
                        option_int(c->attendance, "max_checkins_per_day", 3), 0};
     tandem_value v;
     if (options_get(c->attendance, "walk_in", &v) == TANDEM_OK)
         p.walk_in = v.u.b;
     store_exec(c->store, NULL,
-               "SELECT p.checkin_early, p.max_checkins_per_day, p.walk_in FROM shift s "
+               "SELECT p.checkin_early, p.max_checkins_per_day, p.walk_in, p.checkin_late "
+               "FROM shift s "
                "JOIN project p ON p.id = s.project WHERE s.id = ?",
                shift, 1, read_policy, &p);
     return p;
@@ -200,6 +204,28 @@ static int veto_fmt(tandem_event *ev, const char *fmt, ...)
     return event_veto(ev, why);
 }
 
+/* Check-in opens early_s before the start and closes when the shift ends,
+** or late_s after the start when the project sets checkin_late. */
+static int window_rule(tandem_event *ev, const struct policy *p, int64_t at, int64_t starts,
+                       int64_t ends)
+{
+    char a[8], b[8];
+    if (p->late_s >= 0 && at > starts + p->late_s && at < ends) {
+        clock_text(starts + p->late_s, a);
+        return veto_fmt(ev, "签到已截止：%s (check-in closed at %s, %" PRId64 " minutes after the "
+                            "shift starts)",
+                        a, a, p->late_s / 60);
+    }
+    if (at < starts - p->early_s || at >= ends) {
+        clock_text(starts - p->early_s, a);
+        clock_text(ends, b);
+        return veto_fmt(ev, "不在签到时间内：%s–%s (check-in is open from %s until the shift ends "
+                            "at %s)",
+                        a, b, a, b);
+    }
+    return TANDEM_OK;
+}
+
 static int checkin_rules(tandem_plugin *self, tandem_event *ev, void *ud)
 {
     struct core *c = self->core;
@@ -213,14 +239,8 @@ static int checkin_rules(tandem_plugin *self, tandem_event *ev, void *ud)
     if (starts < 0)
         return TANDEM_OK; /* the projection reports the unknown shift */
     struct policy p = policy_for(c, shift);
-    char a[8], b[8];
-    if (at < starts - p.early_s || at >= ends) {
-        clock_text(starts - p.early_s, a);
-        clock_text(ends, b);
-        return veto_fmt(ev, "不在签到时间内：%s–%s (check-in is open from %s until the shift ends "
-                            "at %s)",
-                        a, b, a, b);
-    }
+    if (window_rule(ev, &p, at, starts, ends) != TANDEM_OK)
+        return TANDEM_VETO;
     tandem_value args[3] = {*shift, *person};
     if (!p.walk_in && !model_int(c, "SELECT 1 FROM signup WHERE shift = ? AND person = ? "
                                     "AND status = 'confirmed'",

@@ -537,8 +537,9 @@ int bus_run_sub(struct bus *b, struct sub *s, tandem_event *ev, tandem_phase pha
     char label[80];
     b->frame = &f;
     s->owner->error[0] = '\0';
+    size_t mark = node_mark(s->owner);
     int rc = s->fn(s->owner, ev, s->ud);
-    node_release(s->owner);
+    node_release(s->owner, mark);
     b->frame = f.up;
     if (b->chain_error) {
         bus_set_message(why, "%s", b->chain_error);
@@ -636,9 +637,10 @@ static int apply_state(struct bus *b, tandem_event *ev, char **why)
     node *owner = t->owner;
     owner->error[0] = '\0';
     owner->applying = 1;
+    size_t mark = node_mark(owner);
     int rc = t->apply(owner, ev);
     owner->applying = 0;
-    node_release(owner);
+    node_release(owner, mark);
     if (rc == TANDEM_OK && !b->chain_error)
         return BUS_OK;
     bus_set_message(why, "%s", b->chain_error ? b->chain_error
@@ -789,6 +791,28 @@ void bus_batch_rollback(struct bus *b)
     b->outbox_added = 0;
 }
 
+/* Runs a follow-up's pipeline in the savepoint the caller began. A handler
+** may go on after a refused follow-up and emit another: that one runs on
+** its own merits and reports its own reason, so the chain's first failure
+** is set aside meanwhile and kept afterwards (the chain still fails with it). */
+static int nested_pipeline(struct bus *b, tandem_event *ev, char **why)
+{
+    char *failed_before = b->chain_error;
+    b->chain_error = NULL;
+    b->depth++;
+    int status = pipeline(b, ev, why);
+    b->depth--;
+    if (status == BUS_OK)
+        store_commit(b->core->store);
+    else
+        store_rollback(b->core->store);
+    if (failed_before) {
+        free(b->chain_error);
+        b->chain_error = failed_before;
+    }
+    return status;
+}
+
 /* A follow-up from an ON handler: same transaction, nested savepoint. */
 static int64_t emit_followup(struct bus *b, tandem_event *ev)
 {
@@ -809,13 +833,7 @@ static int64_t emit_followup(struct bus *b, tandem_event *ev)
         status = BUS_FAILED;
         why = strdup(store_errmsg(b->core->store));
     } else {
-        b->depth++;
-        status = pipeline(b, ev, &why);
-        b->depth--;
-        if (status == BUS_OK)
-            store_commit(b->core->store);
-        else
-            store_rollback(b->core->store);
+        status = nested_pipeline(b, ev, &why);
     }
     int64_t id = status == BUS_OK ? ev->id : status == BUS_VETOED ? TANDEM_REFUSED : TANDEM_ERROR;
     if (status != BUS_OK && b->chain_error == NULL)

@@ -158,9 +158,10 @@ static int replay_row(void *ud, const struct journal_row *row)
     node *owner = t->owner;
     owner->error[0] = '\0';
     owner->applying = 1;
+    size_t mark = node_mark(owner);
     int rc = t->apply(owner, ev);
     owner->applying = 0;
-    node_release(owner);
+    node_release(owner, mark);
     if (rc < 0) {
         snprintf(r->err, r->errlen, "event %" PRId64 " (%s): %s", row->id, row->topic,
                  owner->error[0] ? owner->error : "apply failed");

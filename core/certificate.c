@@ -290,17 +290,52 @@ static int fail_result(struct bus_result *res, const char *fmt, ...)
     return BUS_INVALID;
 }
 
+/* Which service org may certify (民发〔2015〕149号: the organisation that kept
+** the record): all of it when org is the person's own organisation, else
+** the service in projects of teams org runs (team.org). 1 for all, 0 for
+** its teams' only, -1 when org kept no record of the person at all. */
+static int issuer_scope(struct core *c, int64_t person, int64_t org)
+{
+    tandem_value args[2] = {tandem_int(person), tandem_int(org)};
+    if (model_int(c, "SELECT 1 FROM person WHERE id = ? AND org = ?", args, 2, 0))
+        return 1;
+    if (model_int(c,
+                  "SELECT 1 FROM attendance a JOIN project p ON p.id = a.project "
+                  "JOIN team t ON t.id = p.team WHERE a.person = ? AND t.org = ? "
+                  "AND a.status IN ('closed', 'auto_closed', 'corrected') LIMIT 1",
+                  args, 2, 0))
+        return 0;
+    return -1;
+}
+
+/* The person's counted service in the request's period, per project: all of
+** it (scope 1), or only what the issuer's teams ran (scope 0). */
+static void gather_service(struct core *c, const struct certificate_request *rq, int scope,
+                           struct gather *g)
+{
+    tandem_value args[5] = {tandem_int(rq->person), tandem_text(rq->from_on ? rq->from_on : ""),
+                            tandem_text(rq->to_on ? rq->to_on : "9999-12-31"), tandem_int(scope),
+                            tandem_int(rq->org)};
+    store_exec(c->store, NULL,
+               "SELECT p.name, sum(a.minutes), count(*) FROM attendance a "
+               "JOIN project p ON p.id = a.project JOIN team t ON t.id = p.team "
+               "WHERE a.person = ?1 AND a.status IN ('closed', 'auto_closed', 'corrected') "
+               "AND date(a.checkin_at, 'unixepoch', 'localtime') >= ?2 "
+               "AND date(a.checkin_at, 'unixepoch', 'localtime') <= ?3 "
+               "AND (?4 OR t.org IS ?5) GROUP BY p.id ORDER BY p.name",
+               args, 5, gather_row, g);
+}
+
 int certificate_issue(struct core *c, const struct certificate_request *rq,
                       struct bus_result *res, char *number_out, size_t numlen)
 {
     struct gather g = {BUF_INIT, 0};
     struct text_cols person = {{{0}}}, org = {{{0}}};
-    tandem_value args[3] = {tandem_int(rq->person), tandem_text(rq->from_on ? rq->from_on : ""),
-                            tandem_text(rq->to_on ? rq->to_on : "9999-12-31")};
+    tandem_value parg = tandem_int(rq->person);
     store_exec(c->store, NULL,
                "SELECT name, volunteer_no, coalesce(id_type, '居民身份证'), id_number FROM person "
                "WHERE id = ?",
-               args, 1, read_texts, &person);
+               &parg, 1, read_texts, &person);
     if (person.v[0][0] == '\0')
         return fail_result(res, "there is no person %" PRId64, rq->person);
     tandem_value oarg = tandem_int(rq->org);
@@ -310,14 +345,12 @@ int certificate_issue(struct core *c, const struct certificate_request *rq,
                &oarg, 1, read_texts, &org);
     if (org.v[0][0] == '\0')
         return fail_result(res, "there is no organisation %" PRId64, rq->org);
-    store_exec(c->store, NULL,
-               "SELECT p.name, sum(a.minutes), count(*) FROM attendance a "
-               "JOIN project p ON p.id = a.project WHERE a.person = ?1 "
-               "AND a.status IN ('closed', 'auto_closed', 'corrected') "
-               "AND date(a.checkin_at, 'unixepoch', 'localtime') >= ?2 "
-               "AND date(a.checkin_at, 'unixepoch', 'localtime') <= ?3 "
-               "GROUP BY p.id ORDER BY p.name",
-               args, 3, gather_row, &g);
+    int scope = issuer_scope(c, rq->person, rq->org);
+    if (scope < 0)
+        return fail_result(res, "%s kept no record of %s's service: it runs no team %s served "
+                                "in, and is not %s's organisation",
+                           org.v[0], person.v[0], person.v[0], person.v[0]);
+    gather_service(c, rq, scope, &g);
     if (g.minutes == 0) {
         buf_free(&g.content);
         return fail_result(res, "%s has no counted service hours%s%s%s%s to certify",
@@ -495,6 +528,14 @@ int certificate_verify(struct core *c, const struct certificate *cert, const cha
         return -1;
     }
     return 0;
+}
+
+int certificate_in_publicity(struct core *c, const struct certificate *cert)
+{
+    char today[11];
+    const char *until = cert->fact[fact_index("publicity_until")];
+    model_date(core_now(c), today);
+    return until && strcmp(today, until) <= 0;
 }
 
 void certificate_json(const struct certificate *cert, buf *out)

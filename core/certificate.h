@@ -38,7 +38,10 @@ int certificate_code(struct core *c, int64_t org, const char *const *facts, char
 
 /* Gathers the person's counted service in the range, numbers and signs the
 ** certificate and submits certificate.issued. Fills res; the number is in
-** number_out on success. Refuses when there is no counted service. */
+** number_out on success. The issuer must have kept the record: the person's
+** own organisation certifies all their service, the organisation of a team
+** they served in (team.org) the service in that team's projects; any other
+** is refused, and so is a certificate of no counted service. */
 int certificate_issue(struct core *c, const struct certificate_request *rq,
                       struct bus_result *res, char *number_out, size_t numlen);
 
@@ -53,6 +56,10 @@ void certificate_clear(struct certificate *cert);
 ** holds the same certificate, and it is not revoked; else -1 and why. */
 int certificate_verify(struct core *c, const struct certificate *cert, const char *code,
                        char *why, size_t whylen);
+
+/* 1 while the certificate is in its publicity period (公示期): it verifies,
+** but is not final until the end of its publicity_until day; 0 after. */
+int certificate_in_publicity(struct core *c, const struct certificate *cert);
 
 void certificate_json(const struct certificate *cert, buf *out);
 void certificate_html(const struct certificate *cert, buf *out);

@@ -228,6 +228,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 struct cal {
     buf *out;
     int count;
+    int64_t now; /* DTSTAMP: the core's clock, so TANDEM_NOW gives the same file */
 };
 
 static int cal_row(void *ud, int ncols, const tandem_value *cols)
@@ -243,7 +244,7 @@ static int cal_row(void *ud, int ncols, const tandem_value *cols)
     struct ical_event ev = {uid,
                             (time_t)cols[3].u.i,
                             (time_t)cols[4].u.i,
-                            0,
+                            (time_t)c->now,
                             summary,
                             cols[7].type == TANDEM_TEXT ? cols[7].u.s.p : NULL,
                             description,
@@ -278,10 +279,10 @@ static int cmd_calendar(struct cli *cli, int argc, char **argv)
                                  : "SELECT name FROM team WHERE id = ?",
                &arg, 1, name, sizeof name);
     buf out = BUF_INIT;
-    struct cal c = {&out, 0};
+    struct cal c = {&out, 0, core_now(cli->core)};
     char title[260];
     snprintf(title, sizeof title, "%s的志愿服务", name);
-    ical_begin(&out, title);
+    ical_begin(&out, title, core_zone_name(cli->core));
     command_query(cli->core,
                   person ? "SELECT s.id, p.name, s.title, s.starts_at, s.ends_at, g.status, "
                            "s.capacity, (SELECT name FROM place WHERE id = s.site) FROM signup g "

@@ -116,6 +116,23 @@ static void display(const struct spec *s, const tandem_value *v, buf *out)
     value_format(out, v);
 }
 
+/* A column in JSON: null; true or false for a yes/no field (stored as 0 or
+** 1); a number; else its display text (a reference's name, a masked value,
+** and a time when times_as_text). */
+static void json_column(jw *w, const struct spec *s, const tandem_value *v, const char *text,
+                        int times_as_text)
+{
+    if (v->type == TANDEM_NIL)
+        jw_null(w);
+    else if (s && s->kind == SPEC_BOOL && v->type == TANDEM_INT)
+        jw_bool(w, v->u.i != 0);
+    else if (v->type == TANDEM_INT &&
+             !(s && (s->kind == SPEC_REF || (times_as_text && s->kind == SPEC_TIME))))
+        jw_int(w, v->u.i);
+    else
+        jw_string(w, text);
+}
+
 /* SQL selecting fields, with a referenced record's name instead of its id. */
 static void select_sql(const struct entity *e, const char *const *fields, size_t n, buf *sql)
 {
@@ -173,12 +190,7 @@ static int list_row(void *ud, int ncols, const tandem_value *cols)
         display(s, &cols[i + 1], &text[i]);
         if (l->cli->json) {
             jw_key(&l->w, l->fields[i]);
-            if (cols[i + 1].type == TANDEM_NIL)
-                jw_null(&l->w);
-            else if (cols[i + 1].type == TANDEM_INT && !(s && s->kind == SPEC_REF))
-                jw_int(&l->w, cols[i + 1].u.i);
-            else
-                jw_string(&l->w, buf_str(&text[i]));
+            json_column(&l->w, s, &cols[i + 1], buf_str(&text[i]), 0);
         }
         cells[i + 1] = buf_str(&text[i]);
     }
@@ -307,13 +319,7 @@ static int show_row(void *ud, int ncols, const tandem_value *cols)
         const char *row[] = {label, buf_str(&text)};
         table_add(t, row);
         jw_key(&w, sh->fields[i]);
-        if (cols[i + 1].type == TANDEM_NIL)
-            jw_null(&w);
-        else if (cols[i + 1].type == TANDEM_INT && !(s && (s->kind == SPEC_REF ||
-                                                          s->kind == SPEC_TIME)))
-            jw_int(&w, cols[i + 1].u.i);
-        else
-            jw_string(&w, buf_str(&text));
+        json_column(&w, s, &cols[i + 1], buf_str(&text), 1);
         buf_free(&text);
     }
     jw_end(&w);

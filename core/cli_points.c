@@ -29,9 +29,31 @@ static int report(struct cli *cli, struct bus_result *res, const char *topic)
 /* ---------------------------------------------------------------------- */
 /* points                                                                 */
 
+/* {"person": ID, "volunteer_no": …, "name": …, "points": N}: the public
+** number and the name beside the internal id, as `hours --json` has them. */
+static void balance_json(int64_t person, const char *volunteer_no, const char *name,
+                         const char *amount)
+{
+    buf json = BUF_INIT;
+    jw w;
+    jw_init(&w, &json, 1);
+    jw_object(&w);
+    jw_key(&w, "person");
+    jw_int(&w, person);
+    jw_key(&w, "volunteer_no");
+    jw_string(&w, volunteer_no);
+    jw_key(&w, "name");
+    jw_string(&w, name);
+    jw_key(&w, "points");
+    jw_raw(&w, amount);
+    jw_end(&w);
+    cli_print_json(&json);
+    buf_free(&json);
+}
+
 static int points_balance(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-    char *pos[1], amount[32], name[160];
+    char *pos[1], amount[32], name[160], number[40];
     int npos;
     int64_t person;
     const struct cli_opt opts[] = {{"--json", NULL, &cli->json}, {NULL, NULL, NULL}};
@@ -42,13 +64,14 @@ static int points_balance(struct cli *cli, const struct cli_command *cmd, int ar
         return report(cli, &res, "points");
     int64_t balance = ledger_balance(cli->core, person);
     tandem_value arg = tandem_int(person);
-    model_text(cli->core, "SELECT name || ' ' || volunteer_no FROM person WHERE id = ?", &arg, 1,
-               name, sizeof name);
+    model_text(cli->core, "SELECT name FROM person WHERE id = ?", &arg, 1, name, sizeof name);
+    model_text(cli->core, "SELECT volunteer_no FROM person WHERE id = ?", &arg, 1, number,
+               sizeof number);
     ledger_format(balance, amount);
     if (cli->json)
-        printf("{\"person\": %" PRId64 ", \"points\": %s}\n", person, amount);
+        balance_json(person, number, name, amount);
     else
-        printf("%s: %s 积分\n", name, amount);
+        printf("%s %s: %s 积分\n", name, number, amount);
     return EXIT_OK;
 }
 
@@ -482,6 +505,25 @@ static int need_row(void *ud, int ncols, const tandem_value *cols)
     return 0;
 }
 
+/* Adds the report's tab-separated lines to t. lines is NULL when the place
+** has no need (a buf that was never written to). */
+static void add_report_lines(struct table *t, char *lines)
+{
+    char *save = NULL;
+    if (lines == NULL)
+        return;
+    for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        const char *cells[7];
+        char *s2 = NULL;
+        int i = 0;
+        for (char *c = strtok_r(line, "\t", &s2); c && i < 7; c = strtok_r(NULL, "\t", &s2))
+            cells[i++] = c;
+        while (i < 7)
+            cells[i++] = "";
+        table_add(t, cells);
+    }
+}
+
 /* The supply–demand report of a place: every need with its best match of
 ** each kind, then needs and resources counted by category. */
 static int match_all(struct cli *cli, const char *community)
@@ -501,18 +543,7 @@ static int match_all(struct cli *cli, const char *community)
     static const char *const head[] = {"NEED", "CATEGORY", "DESCRIPTION", "STATUS",
                                        "BEST RESOURCE", "BEST PROJECT", "BEST VOLUNTEER"};
     struct table *t = table_new(7, head);
-    char *save = NULL;
-    for (char *line = strtok_r(r.lines.p, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        const char *cells[7];
-        char *s2 = NULL;
-        int i = 0;
-        for (char *c = strtok_r(line, "\t", &s2); c && i < 7; c = strtok_r(NULL, "\t", &s2))
-            cells[i++] = c;
-        while (i < 7)
-            cells[i++] = "";
-        table_add(t, cells);
-    }
+    add_report_lines(t, r.lines.p);
     printf("供需对接 supply and demand%s%s\n\n", community ? ": " : "", community ? community : "");
     table_print(t, stdout);
     table_free(t);

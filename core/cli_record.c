@@ -129,8 +129,14 @@ static int basic_row(void *ud, int ncols, const tandem_value *cols)
     if (m->w) {
         jw_object(m->w);
         for (int i = 0; i < ncols; i++) {
+            char when[32];
             jw_key(m->w, m->cols->names[i]);
-            value_write_json(m->w, &v[i]);
+            if (m->cols->times && m->cols->times[i] && v[i].type == TANDEM_INT) {
+                cli_format_time(v[i].u.i, when); /* as the other sections give times */
+                jw_string(m->w, when);
+            } else {
+                value_write_json(m->w, &v[i]);
+            }
         }
         jw_end(m->w);
         return 1;
@@ -333,7 +339,10 @@ static int cert_verify(struct cli *cli, const struct cli_command *cmd, int argc,
     if (ok)
         printf("VALID: certificate %s, %s (%s), %s minutes, issued by %s on %s\n", cert.fact[0],
                cert.fact[1], cert.fact[4], cert.fact[9], cert.fact[6], cert.fact[15]);
-    else
+    if (ok && certificate_in_publicity(cli->core, &cert))
+        printf("in its publicity period (公示期) until %s: valid, but not final until then\n",
+               cert.fact[16]);
+    if (!ok)
         printf("INVALID: %s\n", why);
     certificate_clear(&cert);
     return ok ? EXIT_OK : EXIT_ERROR;

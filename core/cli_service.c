@@ -442,11 +442,13 @@ static int cmd_hours(struct cli *cli, int argc, char **argv)
 static int cmd_alerts(struct cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_find(argv[0]);
-    const char *close = NULL, *note = NULL;
+    const char *close = NULL, *note = NULL, *for_whom = NULL;
     int npos, all = 0;
+    int64_t person = 0;
     const struct cli_opt opts[] = {{"--all", NULL, &all},
                                    {"--close", &close, NULL},
                                    {"--note", &note, NULL},
+                                   {"--for", &for_whom, NULL},
                                    {"--json", NULL, &cli->json},
                                    {NULL, NULL, NULL}};
     if (cli_args(cmd, argc, argv, opts, NULL, 0, 0, &npos) != 0)
@@ -462,17 +464,21 @@ static int cmd_alerts(struct cli *cli, int argc, char **argv)
     static const char *const heads[] = {"ID", "时间", "类别", "社区", "提醒", "处理"};
     static const char *const names[] = {"id", "raised_at", "kind", "place", "message", "closed_at"};
     static const int times[] = {0, 1, 0, 0, 0, 1};
-    tandem_value arg = tandem_int(all);
+    struct bus_result res;
+    if (for_whom && command_resolve(cli->core, "person", for_whom, &person, &res) != 0)
+        return report(cli, &res, "alerts");
+    tandem_value args[2] = {tandem_int(all), tandem_int(person)};
     cli_print_query(cli,
                     "SELECT a.id, a.raised_at, a.kind, (SELECT name FROM place WHERE id = "
-                    "a.place), a.message, a.closed_at FROM alert a WHERE ?1 OR a.closed_at IS NULL "
-                    "ORDER BY a.id",
-                    &arg, 1, heads, names, 6, times);
+                    "a.place), a.message, a.closed_at FROM alert a WHERE (?1 OR a.closed_at IS "
+                    "NULL) AND (?2 = 0 OR a.person = ?2) ORDER BY a.id",
+                    args, 2, heads, names, 6, times);
     return EXIT_OK;
 }
 
 const struct cli_command cli_service_commands[] = {
-    {"alerts", cmd_alerts, CLI_NEEDS_CORE, "alerts [--all] [--close ID [--note T]] [--json]",
+    {"alerts", cmd_alerts, CLI_NEEDS_CORE,
+     "alerts [--all] [--for PERSON] [--close ID [--note T]] [--json]",
      "alerts programmes raised (under-filled shifts, overdue visits ...); close one when handled"},
     {"signup", cmd_signup, CLI_NEEDS_CORE,
      "signup SHIFT PERSON [--note T] | signup cancel SIGNUP [--reason R] | signup list "

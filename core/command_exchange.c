@@ -111,6 +111,37 @@ static void row_error(struct import_report *r, const struct csv_table *t, size_t
     r->bad++;
 }
 
+/* The first required field a row's event lacks, or NULL; *col is its
+** column, or -1 when the sheet has none. Checked before the event is
+** submitted so that the error names the row and column, not the topic. */
+static const char *missing_field(const struct import_kind *k, const tandem_event *ev,
+                                 const int *index, int *col)
+{
+    for (const struct spec *s = model_entity(k->entity)->specs; s->name; s++) {
+        if (!(s->flags & SPEC_REQUIRED) || event_find(ev, s->name))
+            continue;
+        *col = -1;
+        for (size_t j = 0; k->columns[j].key; j++)
+            if (strcmp(k->columns[j].key, s->name) == 0)
+                *col = index[j];
+        return s->name;
+    }
+    return NULL;
+}
+
+/* "place: required", and what to do when the sheet has no column for it. */
+static void report_missing(const struct import_kind *k, const struct csv_table *t, size_t row,
+                           const char *field, int col, struct import_report *r)
+{
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s: required%s", field,
+             col >= 0                             ? ""
+             : strcmp(field, k->place_field) == 0 ? " (the sheet has no column for it; add one, "
+                                                    "or give --community)"
+                                                  : " (the sheet has no column for it)");
+    row_error(r, t, row, col, msg);
+}
+
 /* One row's event, or NULL with the error reported. */
 static tandem_event *row_event(struct core *c, const struct import_kind *k,
                                const struct csv_table *t, size_t row, const int *index,
@@ -134,8 +165,15 @@ static tandem_event *row_event(struct core *c, const struct import_kind *k,
         in[n++] = (struct field_input){k->place_field, d->community};
     tandem_event *ev = command_entity_event(c, model_entity(k->entity), 0, in, n, "import", err,
                                             sizeof err);
+    int col;
+    const char *missing = ev ? missing_field(k, ev, index, &col) : NULL;
     if (ev == NULL)
         row_error(r, t, row, field_of_message(k, err, index), err);
+    if (missing) {
+        report_missing(k, t, row, missing, col, r);
+        event_free(ev);
+        ev = NULL;
+    }
     return ev;
 }
 

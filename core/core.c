@@ -271,6 +271,33 @@ static int set_timezone(struct core *c, buf *errors)
     return 0;
 }
 
+/* 1 when tz names a zone of the tz database rather than a POSIX rule such as
+** "CST-8": its file exists, or it is one of the names of China's zone that
+** set_timezone stands in for when tzdata is missing. */
+static int zone_is_named(const char *tz)
+{
+    char file[PATH_MAX];
+    struct stat st;
+    if (tz == NULL || *tz == '\0' || *tz == ':' || strstr(tz, ".."))
+        return 0;
+    if (strcmp(tz, "Asia/Shanghai") == 0 || strcmp(tz, "Asia/Chongqing") == 0 ||
+        strcmp(tz, "PRC") == 0)
+        return 1;
+    snprintf(file, sizeof file, "/usr/share/zoneinfo/%s", tz);
+    return stat(file, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *core_zone_name(const struct core *c)
+{
+    tandem_value v;
+    const char *tz = NULL;
+    if (getenv("TANDEM_TZ_KEEP"))
+        tz = getenv("TZ");
+    else if (options_get(c->opts, "timezone", &v) == TANDEM_OK)
+        tz = v.u.s.p;
+    return zone_is_named(tz) ? tz : NULL;
+}
+
 static void set_actor(struct core *c)
 {
     const char *user = getenv("TANDEM_ACTOR");

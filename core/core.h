@@ -55,6 +55,11 @@ struct core {
 /* The clock: Unix seconds, from TANDEM_NOW when set (tests), else time(). */
 int64_t core_now(const struct core *c);
 
+/* The IANA name of the time zone dates and shifts are in ("Asia/Shanghai"):
+** [core] timezone, or TZ under TANDEM_TZ_KEEP. NULL when that is a POSIX rule
+** ("CST-8") rather than a name. Valid while the core is open. */
+const char *core_zone_name(const struct core *c);
+
 /* Random bytes for codes people are given: from libsodium, or, when c->seed
 ** is set (the demo), a deterministic sequence so that a run can be repeated. */
 void core_random(struct core *c, void *out, size_t n);

@@ -12,6 +12,7 @@
 
 #include "bus.h"
 #include "idcard.h"
+#include "ledger.h"
 #include "model.h"
 #include "store.h"
 #include "text.h"
@@ -169,8 +170,10 @@ static void enum_words(const char *values, char *out, size_t len)
             *p = ',';
 }
 
-static int check_field(struct core *c, const struct spec *s, const tandem_value *v, char *err,
-                       size_t errlen)
+/* now is the event's time: an ID number's birth date must not be after it
+** (the core's clock, TANDEM_NOW in tests; the same on replay). */
+static int check_field(struct core *c, const struct spec *s, const tandem_value *v, int64_t now,
+                       char *err, size_t errlen)
 {
     char words[300], bad[120];
     if (v->type == TANDEM_NIL)
@@ -198,7 +201,7 @@ static int check_field(struct core *c, const struct spec *s, const tandem_value 
         return snprintf(err, errlen, "%s: there is no %s %" PRId64, s->name, s->arg, v->u.i), -1;
     }
     case SPEC_ID_NUMBER:
-        if (idcard_check(t, bad, sizeof bad) == 0)
+        if (idcard_check_at(t, (time_t)now, bad, sizeof bad) == 0)
             return 0;
         return snprintf(err, errlen, "%s: %s", s->name, bad), -1;
     case SPEC_PHONE:
@@ -231,11 +234,12 @@ int entity_resident_id(const tandem_event *ev)
 int entity_check(struct core *c, const struct entity *e, const tandem_event *ev, char *err,
                  size_t errlen)
 {
+    int64_t now = ev->time ? ev->time : core_now(c);
     for (size_t i = 0; i < ev->n; i++) {
         const struct spec *s = entity_spec(e, ev->f[i].name);
         if (s == NULL || (s->kind == SPEC_ID_NUMBER && !entity_resident_id(ev)))
             continue;
-        if (check_field(c, s, &ev->f[i].v, err, errlen) != 0)
+        if (check_field(c, s, &ev->f[i].v, now, err, errlen) != 0)
             return -1;
     }
     return 0;
@@ -547,16 +551,29 @@ int model_fail(tandem_plugin *self, const char *fmt, ...)
 /* ---------------------------------------------------------------------- */
 /* Reading one field (plugins' api->record_get)                           */
 
-/* Records beyond the plain entities that plugins and scripts may read. */
+_Static_assert(LEDGER_SCALE == 100, "the redemption view below divides by LEDGER_SCALE");
+
+/* Records beyond the plain entities that plugins and scripts may read: the
+** table (or a view of it, read like one) and its readable columns. A
+** redemption's cost is stored in hundredths and read in points, as
+** tandem.points and the CLI give points; an alert leaves out closed_by, the
+** login account of whoever closed it. */
 static const struct {
-    const char *noun, *columns;
+    const char *noun, *table, *columns;
 } records[] = {
-    {"attendance", "id,shift,person,project,community,month,checkin_at,checkout_at,minutes,"
-                   "status,flag,back_entry"},
-    {"correction", "id,attendance,checkin_at,checkout_at,status"},
-    {"signup", "id,shift,person,status"},
-    {"redemption", "id,reward,person,code,cost,status"},
-    {NULL, NULL}};
+    {"attendance", "attendance",
+     "id,shift,person,project,community,month,checkin_at,checkout_at,minutes,status,flag,"
+     "back_entry"},
+    {"correction", "correction", "id,attendance,checkin_at,checkout_at,status"},
+    {"signup", "signup", "id,shift,person,status"},
+    {"redemption",
+     "(SELECT id, reward, person, code, CASE WHEN cost % 100 = 0 THEN cost / 100 "
+     "ELSE cost / 100.0 END AS cost, status FROM redemption)",
+     "id,reward,person,code,cost,status"},
+    {"alert", "alert", "id,kind,place,message,person,subject,raised_at,closed_at"},
+    {NULL, NULL, NULL}};
+
+#define NRECORDS (sizeof records / sizeof records[0] - 1)
 
 static int listed_column(const char *columns, const char *field)
 {
@@ -583,7 +600,7 @@ static int readable(const char *noun, const char *field, const char **table)
     }
     for (int i = 0; records[i].noun; i++)
         if (strcmp(records[i].noun, noun) == 0) {
-            *table = records[i].noun;
+            *table = records[i].table;
             return listed_column(records[i].columns, field);
         }
     return 0;
@@ -606,9 +623,9 @@ int model_readable_columns(const char *noun, const char **table, const char **na
     for (int i = 0; records[i].noun; i++) {
         if (strcmp(records[i].noun, noun) != 0)
             continue;
-        static char copies[8][256];
+        static char copies[NRECORDS][256];
         snprintf(copies[i], sizeof copies[i], "%s", records[i].columns);
-        *table = records[i].noun;
+        *table = records[i].table;
         char *save = NULL;
         for (char *t = strtok_r(copies[i], ",", &save); t && n < max; t = strtok_r(NULL, ",", &save))
             names[n++] = t;
@@ -640,7 +657,7 @@ int model_field(struct core *c, const char *noun, int64_t id, const char *field,
                 tandem_value *out)
 {
     const char *table = NULL;
-    char sql[160];
+    char sql[400];
     if (noun == NULL || field == NULL || !readable(noun, field, &table))
         return TANDEM_NOTFOUND;
     struct field_out f = {out, 0};

@@ -126,7 +126,7 @@ static const char *ical_status_name(enum ical_status s)
     return NULL;
 }
 
-void ical_begin(buf *out, const char *calendar_name)
+void ical_begin(buf *out, const char *calendar_name, const char *zone)
 {
     ical_plain(out, "BEGIN", "VCALENDAR");
     ical_plain(out, "VERSION", "2.0");
@@ -134,7 +134,7 @@ void ical_begin(buf *out, const char *calendar_name)
     ical_plain(out, "CALSCALE", "GREGORIAN");
     ical_plain(out, "METHOD", "PUBLISH");
     ical_optional_text(out, "X-WR-CALNAME", calendar_name);
-    ical_plain(out, "X-WR-TIMEZONE", "Asia/Shanghai");
+    ical_optional_text(out, "X-WR-TIMEZONE", zone);
 }
 
 int ical_event(buf *out, const struct ical_event *ev)

@@ -3,8 +3,10 @@
 ** their shifts from a phone calendar.
 **
 ** Times are written in UTC ("20260302T232000Z"): every client reads that
-** form, and it needs no VTIMEZONE block. X-WR-TIMEZONE tells clients that
-** honour it to show the calendar in China Standard Time.
+** form, and it needs no VTIMEZONE block (RFC 5545 wants one only for a TZID
+** that a property uses, and none does). X-WR-TIMEZONE tells clients that
+** honour it which zone to show the calendar in: the operator's [core]
+** timezone.
 **
 ** Output goes into a buf: write ical_begin, any number of ical_event, then
 ** ical_end, and check out->failed once at the end (allocation failure).
@@ -40,8 +42,9 @@ struct ical_event {
 };
 
 /* BEGIN:VCALENDAR and the calendar properties. calendar_name (X-WR-CALNAME,
-** what the phone shows for the subscription) may be NULL. */
-void ical_begin(buf *out, const char *calendar_name);
+** what the phone shows for the subscription) may be NULL; so may zone, the
+** IANA name of the time zone to show it in (X-WR-TIMEZONE, "Asia/Shanghai"). */
+void ical_begin(buf *out, const char *calendar_name, const char *zone);
 
 /* One VEVENT. Returns 0, or -1 and writes nothing when ev has no uid, ends
 ** before it starts, or has a time whose year is not 1–9999 in UTC. An

@@ -232,18 +232,17 @@ static int idcard_real_date(const char *d, char *why, size_t whylen)
     return 0;
 }
 
-/* Today as YYYYMMDD in local time; far in the future if the clock fails, so
-** that a broken clock never refuses a real person. */
-static long idcard_today(void)
+/* The day of now as YYYYMMDD in local time; far in the future if the clock
+** fails, so that a broken clock never refuses a real person. */
+static long idcard_today(time_t now)
 {
-    time_t now = time(NULL);
     struct tm tm;
     if (now == (time_t)-1 || localtime_r(&now, &tm) == NULL)
         return 99991231L;
     return (tm.tm_year + 1900L) * 10000L + (tm.tm_mon + 1) * 100L + tm.tm_mday;
 }
 
-static int idcard_check_birth(const char *d, char *why, size_t whylen)
+static int idcard_check_birth(const char *d, time_t now, char *why, size_t whylen)
 {
     if (idcard_real_date(d, why, whylen) != 0)
         return -1;
@@ -252,7 +251,7 @@ static int idcard_check_birth(const char *d, char *why, size_t whylen)
         return idcard_fail(
             why, whylen,
             "the birth date %.8s (characters 7–14) is before 1900; is a digit mistyped?", d);
-    if (date > idcard_today())
+    if (date > idcard_today(now))
         return idcard_fail(
             why, whylen,
             "the birth date %.8s (characters 7–14) is in the future; is a digit mistyped?", d);
@@ -281,6 +280,11 @@ static int idcard_check_last(const char *s, char *why, size_t whylen)
 
 int idcard_check(const char *s, char *why, size_t whylen)
 {
+    return idcard_check_at(s, time(NULL), why, whylen);
+}
+
+int idcard_check_at(const char *s, time_t now, char *why, size_t whylen)
+{
     size_t count = 0;
     if (why && whylen)
         why[0] = '\0';
@@ -288,7 +292,8 @@ int idcard_check(const char *s, char *why, size_t whylen)
         return idcard_fail(why, whylen, "no ID number was given");
     if (idcard_check_chars(s, &count, why, whylen) != 0 ||
         idcard_check_length(s, count, why, whylen) != 0 ||
-        idcard_check_province(s, why, whylen) != 0 || idcard_check_birth(s + 6, why, whylen) != 0)
+        idcard_check_province(s, why, whylen) != 0 ||
+        idcard_check_birth(s + 6, now, why, whylen) != 0)
         return -1;
     return idcard_check_last(s, why, whylen);
 }

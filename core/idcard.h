@@ -15,6 +15,7 @@
 #define TANDEM_IDCARD_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* Room for any message of idcard_check(), NUL included. */
 #define IDCARD_WHY_SIZE 120
@@ -38,6 +39,10 @@ void idcard_normalise(char *s);
 ** 7, not 3 (is a digit mistyped?)". The message never repeats the whole
 ** number, only the part at fault, and fits in IDCARD_WHY_SIZE bytes. */
 int idcard_check(const char *s, char *why, size_t whylen);
+
+/* idcard_check with "today" taken from now instead of the computer's clock:
+** the core passes its own (TANDEM_NOW), or an event's time. */
+int idcard_check_at(const char *s, time_t now, char *why, size_t whylen);
 
 /* Writes the birth date of an ID number as "YYYY-MM-DD" into out. Returns 0,
 ** or -1 (out = "") when characters 7–14 of id are not a real date. */

@@ -140,7 +140,7 @@ int loader_init(node *n, const tandem_api *api)
     n->error[0] = '\0';
     int rc = n->desc->init(n, api);
     n->registering = 0;
-    node_release(n);
+    node_release(n, 0);
     n->initialised = 1; /* fini runs even after a failed init, to free partial work */
     if (rc != TANDEM_OK) {
         node_refuse(n, "init failed: %s; everything it registered was rolled back",
@@ -156,7 +156,7 @@ int loader_start(node *n)
         return 0;
     n->error[0] = '\0';
     int rc = n->desc->start(n);
-    node_release(n);
+    node_release(n, 0);
     if (rc != TANDEM_OK) {
         node_refuse(n, "start failed: %s", n->error[0] ? n->error : "no reason given");
         return -1;

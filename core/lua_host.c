@@ -190,6 +190,15 @@ static void script_free(struct script *s)
     free(s);
 }
 
+/* A script that stops loading on purpose (error(msg, 0)) gives a reason,
+** not a bug: its refusal is the message alone, without the traceback. */
+static void drop_traceback_if_bare(const struct script *s, char *err)
+{
+    char *trace = strstr(err, "\nstack traceback:");
+    if (s->sb.bare && trace)
+        *trace = '\0';
+}
+
 /* Builds a script for node n from path and runs its top level. On failure
 ** returns NULL with the reason in err; everything it registered is gone. */
 static struct script *script_load(struct core *c, node *n, const char *path, char *err,
@@ -224,8 +233,10 @@ static struct script *script_load(struct core *c, node *n, const char *path, cha
     n->registering = 1;
     int status = sandbox_call(s->L, 0, 0, err, errlen);
     n->registering = 0;
-    if (status != LUA_OK)
+    if (status != LUA_OK) {
+        drop_traceback_if_bare(s, err);
         goto fail;
+    }
     if (bind_tiers(c, n, s, err, errlen) != 0)
         goto fail;
     free(text);

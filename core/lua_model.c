@@ -28,27 +28,6 @@
 /* ---------------------------------------------------------------------- */
 /* tandem.get                                                             */
 
-/* Records that are not plain entities, with the columns scripts may read. */
-static const struct {
-    const char *noun;
-    const char *sql;
-    const char *names[14];
-} readables[] = {
-    {"attendance",
-     "SELECT id, shift, person, project, community, month, checkin_at, checkout_at, minutes, "
-     "status, flag, back_entry FROM attendance WHERE id = ?",
-     {"id", "shift", "person", "project", "community", "month", "checkin_at", "checkout_at",
-      "minutes", "status", "flag", "back_entry", NULL}},
-    {"correction",
-     "SELECT id, attendance, checkin_at, checkout_at, status FROM correction WHERE id = ?",
-     {"id", "attendance", "checkin_at", "checkout_at", "status", NULL}},
-    {"signup", "SELECT id, shift, person, status FROM signup WHERE id = ?",
-     {"id", "shift", "person", "status", NULL}},
-    {"redemption", "SELECT id, reward, person, code, cost / 100.0, status FROM redemption "
-                   "WHERE id = ?",
-     {"id", "reward", "person", "code", "cost", "status", NULL}},
-    {NULL, NULL, {NULL}}};
-
 struct record_fields {
     lua_State *L;
     const char *names[48];
@@ -86,6 +65,21 @@ static void entity_sql(const struct entity *e, struct record_fields *r, buf *sql
     buf_printf(sql, " FROM %s WHERE id = ?", e->table);
 }
 
+/* The SELECT of another record's readable columns: the same columns (and
+** view) tandem.list and plugins' record_get read (model_readable_columns). */
+static int record_sql(const char *noun, struct record_fields *r, buf *sql)
+{
+    const char *table;
+    r->n = model_readable_columns(noun, &table, r->names, 48);
+    if (r->n == 0)
+        return -1;
+    buf_puts(sql, "SELECT ");
+    for (int i = 0; i < r->n; i++)
+        buf_printf(sql, "%s%s", i ? ", " : "", r->names[i]);
+    buf_printf(sql, " FROM %s WHERE id = ?", table);
+    return 0;
+}
+
 /* tandem.get(noun, id) -> the record's fields, or nil. */
 static int l_get(lua_State *L)
 {
@@ -98,17 +92,11 @@ static int l_get(lua_State *L)
     const struct entity *e = model_entity(noun);
     if (e) {
         entity_sql(e, &r, &sql);
-    } else {
-        int i = 0;
-        while (readables[i].noun && strcmp(readables[i].noun, noun) != 0)
-            i++;
-        if (readables[i].noun == NULL)
-            return luaL_error(L, "tandem.get: no records are called '%s' (place, org, person, "
-                                 "team, project, shift, attendance, signup ...)",
-                              noun);
-        buf_puts(&sql, readables[i].sql);
-        for (r.n = 0; readables[i].names[r.n]; r.n++)
-            r.names[r.n] = readables[i].names[r.n];
+    } else if (record_sql(noun, &r, &sql) != 0) {
+        buf_free(&sql);
+        return luaL_error(L, "tandem.get: no records are called '%s' (place, org, person, "
+                             "team, project, shift, attendance, signup, redemption, alert ...)",
+                          noun);
     }
     tandem_value arg = tandem_int(id);
     store_exec(s->core->store, NULL, buf_str(&sql), &arg, 1, push_record, &r);

@@ -442,6 +442,38 @@ int person_apply_registered(tandem_plugin *self, const tandem_event *ev)
     return TANDEM_OK;
 }
 
+/* A new resident ID number (居民身份证) brings its own gender and birth date,
+** as at registration: they replace the old ones unless the same update
+** gives them. The person's recorded ID type counts when the update has none. */
+static int rederive_from_id(struct core *c, const tandem_event *ev, int64_t id, char *err,
+                            size_t errlen)
+{
+    const tandem_value *idn = event_find(ev, "id_number");
+    char type[64] = "", birth[11];
+    if (idn == NULL || idn->type != TANDEM_TEXT)
+        return 0;
+    tandem_value arg = tandem_int(id);
+    if (event_find(ev, "id_type") == NULL)
+        model_text(c, "SELECT coalesce(id_type, '居民身份证') FROM person WHERE id = ?", &arg, 1,
+                   type, sizeof type);
+    if ((type[0] && strcmp(type, "居民身份证") != 0) || (!type[0] && !entity_resident_id(ev)))
+        return 0;
+    int has_birth = event_find(ev, "birth_date") == NULL &&
+                    idcard_birth_date(idn->u.s.p, birth) == 0;
+    tandem_value args[5] = {
+        tandem_int(has_birth), tandem_text(has_birth ? birth : ""),
+        tandem_int(event_find(ev, "gender") == NULL),
+        tandem_text(idcard_gender(idn->u.s.p) == 1 ? "男" : "女"), arg};
+    if (store_exec(c->store, NULL,
+                   "UPDATE person SET birth_date = CASE WHEN ?1 THEN ?2 ELSE birth_date END, "
+                   "gender = CASE WHEN ?3 THEN ?4 ELSE gender END, "
+                   "id_type = coalesce(id_type, '居民身份证') WHERE id = ?5",
+                   args, 5, NULL, NULL) == TANDEM_OK)
+        return 0;
+    snprintf(err, errlen, "%s", store_errmsg(c->store));
+    return -1;
+}
+
 int person_apply_updated(tandem_plugin *self, const tandem_event *ev)
 {
     struct core *c = self->core;
@@ -452,6 +484,7 @@ int person_apply_updated(tandem_plugin *self, const tandem_event *ev)
     if (entity_check(c, &person_entity, ev, err, sizeof err) != 0 ||
         check_id_number(c, ev, id->u.i, err, sizeof err) != 0 ||
         entity_update(c, &person_entity, ev, err, sizeof err) != 0 ||
+        rederive_from_id(c, ev, id->u.i, err, sizeof err) != 0 ||
         person_lists(c, id->u.i, ev, err, sizeof err) != 0)
         return model_fail(self, "%s: %s", ev->topic, err);
     return TANDEM_OK;

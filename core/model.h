@@ -96,7 +96,8 @@ void entity_normalise_list(const char *in, char *out, size_t len);
 int entity_resident_id(const tandem_event *ev);
 
 /* One readable field of a record (an owned copy): entities' non-private
-** fields, and those of attendance, correction, signup and redemption.
+** fields, and those of attendance, correction, signup, redemption (the cost
+** in points) and alert.
 ** TANDEM_NOTFOUND for no such record or field, or a personal one. */
 int model_field(struct core *c, const char *noun, int64_t id, const char *field,
                 tandem_value *out);

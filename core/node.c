@@ -74,11 +74,17 @@ int node_keep(node *n, const tandem_value *v)
     return 0;
 }
 
-void node_release(node *n)
+size_t node_mark(const node *n)
 {
-    for (size_t i = 0; i < n->nkept; i++)
+    return n->nkept;
+}
+
+void node_release(node *n, size_t mark)
+{
+    for (size_t i = mark; i < n->nkept; i++)
         value_clear(&n->kept[i]);
-    n->nkept = 0;
+    if (mark < n->nkept)
+        n->nkept = mark;
 }
 
 void node_free(node *n)
@@ -98,7 +104,7 @@ void node_free(node *n)
     free(n->refusal);
     options_free(n->opts);
     tier_free(n);
-    node_release(n);
+    node_release(n, 0);
     free(n->kept);
     free(n);
 }

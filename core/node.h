@@ -71,8 +71,11 @@ const char *node_label(const node *n, char *out, size_t len);
 
 /* Keeps a value handed out to the node until node_release. 0, or -1. */
 int node_keep(node *n, const tandem_value *v);
-/* Frees what was handed out during the call that just returned. */
-void node_release(node *n);
+/* Frees what was handed out since `mark` (node_mark before the call): a
+** nested call (a handler of the same plugin run inside its emit) frees only
+** its own values, never those the outer call still holds. */
+size_t node_mark(const node *n);
+void node_release(node *n, size_t mark);
 
 void node_free(node *n);
 

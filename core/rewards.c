@@ -87,6 +87,32 @@ static int veto_fmt(tandem_event *ev, const char *fmt, ...)
     return event_veto(ev, why);
 }
 
+/* 1 when the person's community is place or lies inside it (place tree). */
+static int lives_within(struct core *c, const tandem_value *person, int64_t place)
+{
+    tandem_value args[2] = {*person, tandem_int(place)};
+    return model_int(c,
+                     "WITH RECURSIVE up(id) AS (SELECT community FROM person WHERE id = ?1 "
+                     "UNION SELECT p.parent FROM place p JOIN up ON p.id = up.id "
+                     "WHERE p.parent IS NOT NULL) SELECT 1 FROM up WHERE id = ?2",
+                     args, 2, 0) == 1;
+}
+
+/* A reward limited to a community (or a street …) is for the people who
+** live there: veto anyone else. */
+static int community_rule(struct core *c, tandem_event *ev, const struct reward *r,
+                          const tandem_value *person)
+{
+    char place[200];
+    if (r->community == 0 || lives_within(c, person, r->community))
+        return TANDEM_OK;
+    tandem_value arg = tandem_int(r->community);
+    if (model_text(c, "SELECT name FROM place WHERE id = ?", &arg, 1, place, sizeof place) != 0)
+        snprintf(place, sizeof place, "place %" PRId64, r->community);
+    return veto_fmt(ev, "“%s”仅限%s兑换 (reward %" PRId64 " is for %s only)", r->name, place,
+                    r->id, place);
+}
+
 /* Why a redemption cannot go ahead, as the volunteer should read it. */
 static int redemption_rules(tandem_plugin *self, tandem_event *ev, void *ud)
 {
@@ -101,6 +127,8 @@ static int redemption_rules(tandem_plugin *self, tandem_event *ev, void *ud)
     if ((r.from[0] && strcmp(today, r.from) < 0) || (r.until[0] && strcmp(today, r.until) > 0))
         return veto_fmt(ev, "“%s”不在兑换期内（%s 至 %s） (not redeemable today)", r.name,
                         r.from[0] ? r.from : "…", r.until[0] ? r.until : "…");
+    if (community_rule(c, ev, &r, person) != TANDEM_OK)
+        return TANDEM_VETO;
     if (r.stock <= 0)
         return veto_fmt(ev, "“%s”已兑完 (out of stock)", r.name);
     tandem_value args[2] = {*reward, *person};

@@ -304,6 +304,9 @@ lua_State *sandbox_new(struct sandbox *sb)
     }
     *(struct sandbox **)lua_getextraspace(L) = sb;
     open_libraries(L);
+    lua_getglobal(L, "error");
+    sb->error_fn = lua_tocfunction(L, -1);
+    lua_pop(L, 1);
     lua_gc(L, LUA_GCGEN, 0, 0);
     sb->limits.memory = cap ? cap + sb->mem : 0;
     return L;
@@ -319,9 +322,30 @@ int sandbox_load(lua_State *L, const char *text, size_t len, const char *chunkna
     return luaL_loadbufferx(L, text, len, chunkname, "t");
 }
 
+/* 1 when the error being handled is a string the base library's error
+** raised without the "chunk:line: " position that error(msg, 1) puts in
+** front: error(msg, 0), how a script says why it stops. */
+static int raised_bare(lua_State *L, const struct sandbox *sb)
+{
+    lua_Debug ar;
+    size_t n;
+    if (lua_type(L, 1) != LUA_TSTRING || !lua_getstack(L, 1, &ar) || !lua_getinfo(L, "f", &ar))
+        return 0;
+    int by_error = sb->error_fn && lua_tocfunction(L, -1) == sb->error_fn;
+    lua_pop(L, 1);
+    if (!by_error)
+        return 0;
+    luaL_where(L, 2); /* where error(msg, 1) would have pointed */
+    const char *where = lua_tolstring(L, -1, &n);
+    int positioned = n > 0 && strncmp(lua_tostring(L, 1), where, n) == 0;
+    lua_pop(L, 1);
+    return !positioned;
+}
+
 /* Message handler: the error with a traceback (lua.c's msghandler). */
 static int traceback_handler(lua_State *L)
 {
+    sandbox_of(L)->bare = raised_bare(L, sandbox_of(L));
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
@@ -348,6 +372,7 @@ int sandbox_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, traceback_handler);
     lua_insert(L, base);
+    sb->bare = 0;
     /* A call made while another runs (the script handles an event it emitted)
     ** spends the outer call's budget, and must leave its hook armed. */
     if (sb->depth++ == 0) {

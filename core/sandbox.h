@@ -43,6 +43,8 @@ struct sandbox {
     size_t refused_size;
     const char *where_source; /* last position seen by the hook */
     int where_line;
+    int bare;        /* the last error was error(string, 0): a message, not a bug */
+    lua_CFunction error_fn; /* the base library's error, to recognise it */
     void *owner;     /* the host's record of the script */
 };
 
@@ -58,7 +60,9 @@ struct sandbox *sandbox_of(lua_State *L);
 int sandbox_load(lua_State *L, const char *text, size_t len, const char *chunkname);
 
 /* Calls the function under it with nargs arguments within fresh limits.
-** On error returns the status and writes a message with a traceback to err. */
+** On error returns the status and writes a message with a traceback to err;
+** sb->bare then says whether the script raised a plain message on purpose
+** (error(msg, 0): no position), which a caller may show without the trace. */
 int sandbox_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen);
 
 /* Charges steps of work done inside one C function (e.g. a pattern match)

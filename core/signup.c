@@ -90,6 +90,25 @@ static int read_person(void *ud, int ncols, const tandem_value *cols)
     return 1;
 }
 
+/* A second sign-up for the same shift is a duplicate, said as such before
+** the clash check would call the shift a clash with itself. */
+static int already_signed_up(struct core *c, tandem_event *ev, const tandem_value *shift,
+                             const tandem_value *person)
+{
+    char why[200];
+    tandem_value args[2] = {*shift, *person};
+    int64_t existing = model_int(c,
+                                 "SELECT id FROM signup WHERE shift = ? AND person = ? "
+                                 "AND status IN ('confirmed', 'waitlisted', 'pending')",
+                                 args, 2, 0);
+    if (existing == 0)
+        return TANDEM_OK;
+    snprintf(why, sizeof why, "已报名这个班次 (already signed up for shift %" PRId64
+                              ": sign-up %" PRId64 ")",
+             shift->u.i, existing);
+    return event_veto(ev, why);
+}
+
 static int signup_rules(tandem_plugin *self, tandem_event *ev, void *ud)
 {
     struct core *c = self->core;
@@ -103,6 +122,8 @@ static int signup_rules(tandem_plugin *self, tandem_event *ev, void *ud)
         return event_veto(ev, "这个班次已取消 (the shift was cancelled)");
     if (s.starts <= core_now(c))
         return event_veto(ev, "班次已经开始，不能再报名 (the shift has already started)");
+    if (already_signed_up(c, ev, shift, person) != TANDEM_OK)
+        return TANDEM_VETO;
     tandem_value args[3] = {*person, tandem_int(s.ends), tandem_int(s.starts)};
     int64_t clash = model_int(c,
                               "SELECT s.id FROM signup g JOIN shift s ON s.id = g.shift "

@@ -638,8 +638,9 @@ int store_kv_keys(store *s, const char *owner, const char *prefix,
     tandem_value args[3] = {tandem_text(owner), tandem_text(prefix),
                             tandem_int((int64_t)strlen(prefix))};
     return store_exec(s, NULL,
-                      "SELECT key FROM kv WHERE owner = ?1 AND substr(key, 1, ?3) = ?2 "
-                      "ORDER BY key",
+                      /* bytes, not characters: a prefix may be Chinese */
+                      "SELECT key FROM kv WHERE owner = ?1 AND "
+                      "substr(CAST(key AS BLOB), 1, ?3) = CAST(?2 AS BLOB) ORDER BY key",
                       args, 3, each_key, &k);
 }
 

@@ -74,7 +74,7 @@ local function fail(fmt, ...)
   error(string.format(fmt, ...), 0)
 end
 
-local function items(v) -- an empty list option is "" (SCRIPTING.md, Known problems)
+local function items(v) -- a list option as a table (older cores gave "" for an empty one)
   return type(v) == "table" and v or {}
 end
 

@@ -88,7 +88,7 @@ like "$(cat "$T/skip.err")" "row 57, column 4" "and reports the skipped ones"
 tandem person add --name 欧阳晓燕 --roles social_worker --community 劲松北社区 >/dev/null
 tandem person add --name 上官明 --roles volunteer --birth-date 2010-05-01 --community 劲松北社区 >/dev/null
 tandem org add --name 劲松街道社工站 --kind social_work_agency --in-charge 刘主任 --contact 欧阳晓燕 --phone 010-67890123 >/dev/null
-tandem team add --name 红绿先锋 --place 劲松北社区 --leader 欧阳晓燕 --status new >/dev/null
+tandem team add --name 红绿先锋 --place 劲松北社区 --leader 欧阳晓燕 --status new --org 劲松街道社工站 >/dev/null
 tandem project add --name 护学蓝 --team 红绿先锋 --place 劲松北社区 --programme school_guard >/dev/null
 tandem shift add --project 护学蓝 --site 劲松一小东门 --title 早高峰护学 --kind guard \
     --starts-at "2026-03-02 07:20" --ends-at "2026-03-02 08:00" --capacity 1 --skills 交通引导 >/dev/null
@@ -102,6 +102,9 @@ out=$(tandem signup 早高峰护学 "$zhang")
 like "$out" "confirmed" "a volunteer signs up and is confirmed"
 out=$(tandem signup 早高峰护学 "$zhao" 2>&1)
 like "$out" "waitlisted" "the next one is waitlisted: the shift has one place"
+err=$(tandem signup 早高峰护学 "$zhang" 2>&1)
+is "$?" 3 "signing up twice for the same shift is refused"
+like "$err" "已报名这个班次 (already signed up for shift " "as a duplicate, not as a clash with itself"
 at "2026-03-02 07:12"
 tandem checkin 早高峰护学 "$zhang" >/dev/null
 ok $? "the volunteer checks in eight minutes early"
@@ -144,6 +147,10 @@ like "$(tandem events --topic attendance.checked_in --json)" '"at":1772406720' \
 leaked=$(grep -c -F -f "$T/ids.txt" "$T/outputs.txt")
 is "$leaked" 0 "no full ID number appears in any list, show, record, export or event output"
 like "$(tandem person show "$zhang")" "**********" "ID numbers are shown masked"
+like "$(tandem place list --kind community --json)" '"pilot": true' "list --json shows a yes/no field as true or false"
+like "$(tandem place show 劲松北社区 --json)" '"pilot": true' "and so does show --json"
+like "$(tandem record "$zhang" --json)" '"registered_at": "2026-03-01 09:00"' \
+    "record --json gives the registration time formatted like the other times"
 printf '[core]\nprivileged_users = auditor\n' > "$T/strict.ini"
 out=$(TANDEM_ACTOR=auditor "$TANDEM" -c "$T/strict.ini" --db "$DB" person reveal-id "$zhang" --reason 核对 2>&1)
 like "$out" "may not see full ID numbers" \
@@ -169,6 +176,20 @@ like "$out" "certificate 2026-" "a certificate is issued"
 out=$(tandem certificate verify "$number" "$code")
 is "$?" 0 "it verifies by number and code"
 like "$out" "VALID" "and says so"
+like "$out" "in its publicity period (公示期) until 2026-03-10" \
+    "during the publicity period it is valid but not final"
+at "2026-03-11 10:00"
+out=$(tandem certificate verify "$number" "$code")
+is "$?" 0 "after the publicity period it verifies"
+case $out in *公示期*) ok 1 "and is final" ;; *) ok 0 "and is final" ;; esac
+at "2026-03-03 10:00"
+tandem org add --name 劲松物业公司 --kind enterprise >/dev/null
+err=$(tandem certificate issue "$zhang" --org 劲松物业公司 2>&1)
+is "$?" 1 "an organisation that kept no record cannot issue a certificate"
+like "$err" "劲松物业公司 kept no record of" "and is told so"
+tandem person update "$zhang" --org 劲松物业公司 >/dev/null
+tandem certificate issue "$zhang" --org 劲松物业公司 >/dev/null
+ok $? "the person's own organisation can"
 tandem certificate verify "$number" "0000-0000-0000-0000" >/dev/null
 is "$?" 1 "a wrong code fails"
 tandem certificate show "$number" --output "$T/cert.json"
@@ -198,6 +219,9 @@ err=$(tandem person add --name 周明 --roles volunteer --birth-date 1990-02-30 
 like "$err" "birth_date: '1990-02-30' is not a date" "an impossible date is refused"
 err=$(tandem person add --name 周明 --roles volunteer --id-number 110105199003071234 2>&1)
 like "$err" "id_number: the check digit should be" "a bad ID check digit is refused"
+err=$(tandem person add --name 周明 --roles volunteer --id-number 110105202606010018 2>&1)
+like "$err" "the birth date 20260601 (characters 7–14) is in the future" \
+    "a birth date after the core's clock (TANDEM_NOW) is in the future"
 err=$(tandem person add --name 周明 --roles pilot 2>&1)
 like "$err" "roles: 'pilot' is not one of" "an unknown role is refused"
 err=$(tandem shift add --project 护学蓝 --title 错 --kind guard --starts-at "2026-03-05 09:00" --ends-at "2026-03-05 08:00" --capacity 1 2>&1)
@@ -223,9 +247,41 @@ like "$err" "overlap" "overlapping attendance is refused"
 after=$(events)
 is "$after" "$((before + 5))" "and refused input added nothing to the journal (only the 5 accepted events)"
 
+# --- a new ID number gives a new gender and birth date -------------------------
+tandem person add --name 郑华 --roles volunteer --id-number 110105199001010010 >/dev/null
+tandem person update 郑华 --id-number 110105198803150029 >/dev/null
+show=$(tandem person show 郑华)
+like "$(printf '%s\n' "$show" | grep birth_date)" "1988-03-15" \
+    "person update --id-number derives the birth date again"
+like "$(printf '%s\n' "$show" | grep gender)" "女" "and the gender"
+
+# --- check-in closes checkin_late minutes after the start ------------------------
+tandem project add --name 晨练陪护 --team 红绿先锋 --place 劲松北社区 --checkin-late 10 >/dev/null
+tandem shift add --project 晨练陪护 --title 晨练 --kind duty --starts-at "2026-03-05 07:00" \
+    --ends-at "2026-03-05 08:00" --capacity 3 >/dev/null
+tandem signup 晨练 "$zhang" >/dev/null
+tandem signup 晨练 "$zhao" >/dev/null
+at "2026-03-05 07:10"
+tandem checkin 晨练 "$zhao" >/dev/null
+ok $? "check-in is open until checkin_late minutes after the start"
+at "2026-03-05 07:11"
+err=$(tandem checkin 晨练 "$zhang" 2>&1)
+is "$?" 3 "and refused after"
+like "$err" "check-in closed at 07:10, 10 minutes after the shift starts" "naming the limit and the time"
+
 # --- calendar -------------------------------------------------------------
+at "2026-03-06 12:00"
 tandem calendar "$zhang" --output "$T/zhang.ics" >/dev/null
 like "$(cat "$T/zhang.ics")" "BEGIN:VEVENT" "calendar writes iCalendar events"
 like "$(cat "$T/zhang.ics")" "DTSTART:20260301T232000Z" "with shift times in UTC"
+like "$(cat "$T/zhang.ics")" "DTSTAMP:20260306T040000Z" "stamped with the core's clock (TANDEM_NOW)"
+like "$(cat "$T/zhang.ics")" "X-WR-TIMEZONE:Asia/Shanghai" "naming the configured time zone"
+printf '[core]\ntimezone = Asia/Urumqi\n' > "$T/tz.ini"
+cal=$("$TANDEM" -c "$T/tz.ini" --db "$DB" calendar "$zhang")
+like "$cal" "X-WR-TIMEZONE:Asia/Urumqi" "another configured zone is named"
+like "$cal" "DTSTART:20260301T232000Z" "and the times stay in UTC"
+printf '[core]\ntimezone = CST-8\n' > "$T/posix.ini"
+cal=$("$TANDEM" -c "$T/posix.ini" --db "$DB" calendar "$zhang")
+case $cal in *X-WR-TIMEZONE*) ok 1 "a POSIX rule names no zone" ;; *) ok 0 "a POSIX rule names no zone" ;; esac
 
 done_testing

@@ -125,6 +125,28 @@ tandem redemption cancel "$code" --reason 不需要了 >/dev/null
 is "$(tandem points balance 张伟)" "$before" "a cancellation returns the points"
 like "$(tandem reward show 理发券)" "库存 stock                 3" "and the stock"
 
+# --- a reward for one community ---------------------------------------------------
+tandem reward add --name 社区专享券 --org 劲松超市 --cost 1 --stock 5 --community 劲松北社区 >/dev/null
+tandem reward add --name 街道通用券 --org 劲松超市 --cost 1 --stock 5 --community 劲松街道 >/dev/null
+err=$(tandem redeem 李娜 社区专享券 2>&1)
+is "$?" 3 "a volunteer of another community cannot redeem a community's reward"
+like "$err" "“社区专享券”仅限劲松北社区兑换 (reward " "and is told it is for that community"
+like "$err" "is for 劲松北社区 only)" "in English too"
+tandem redeem 张伟 社区专享券 >/dev/null
+ok $? "a volunteer of the community can"
+tandem redeem 李娜 街道通用券 >/dev/null
+ok $? "a reward for a street is for the communities inside it too"
+tandem person add --name 赵强 --roles volunteer >/dev/null
+tandem points adjust 赵强 --points 5 --reason 补发 --approver 王芳 >/dev/null
+err=$(tandem redeem 赵强 街道通用券 2>&1)
+is "$?" 3 "a person without a community cannot redeem a community's reward"
+like "$err" "is for 劲松街道 only" "and is told why"
+
+# --- the supply–demand report before there is any need -------------------------
+out=$(tandem match --all 2>&1)
+is "$?" 0 "match --all runs when no need is recorded at all"
+like "$out" "needs: 0 open, 0 matched" "and counts none"
+
 # --- needs meet resources, projects and volunteers -------------------------------
 tandem org add --name 劲松社工站 --kind social_work_agency --place 劲松街道 >/dev/null
 tandem resource add --org 劲松社工站 --category venue --name 党群服务中心活动室 --place 劲松北社区 \
@@ -160,5 +182,60 @@ like "$scripted_top" "李娜" "李娜, who has the skill"
 report=$(tandem match --all --community 劲松街道)
 like "$report" "needs: 1 open, 1 matched" "the supply–demand report counts needs"
 like "$report" "companionship  1" "and needs and resources by category"
+tandem place add --name 双井街道 --kind street --parent 朝阳区 >/dev/null
+out=$(tandem match --all --community 双井街道 2>&1)
+is "$?" 0 "match --all runs for a place without needs"
+like "$out" "needs: 0 open, 0 matched" "and counts none there"
+
+# --- points balance --json names the person ---------------------------------------
+json=$(tandem points balance 李娜 --json)
+like "$json" '"volunteer_no": "V00000008"' "points balance --json gives the volunteer number"
+like "$json" '"name": "李娜"' "and the name"
+
+# --- a needs survey without places ------------------------------------------------
+printf '需求类别,需求描述\n陪伴,独居老人需要陪伴\n' > "$T/noplace.csv"
+err=$(tandem import needs "$T/noplace.csv" 2>&1)
+is "$?" 1 "a needs survey without places (and no --community) is refused"
+like "$err" "row 2: place: required (the sheet has no column for it; add one, or give --community)" \
+    "naming the row and the field, not the event's topic"
+printf '社区,需求类别,需求描述\n,陪伴,独居老人需要陪伴\n' > "$T/emptyplace.csv"
+err=$(tandem import needs "$T/emptyplace.csv" 2>&1)
+like "$err" 'row 2, column 1 (A, "社区"): place: required' "an empty place cell names its column"
+
+# --- what scripts read: redemptions in points, alerts; refused awards -------------
+cat > "$T/peek.lua" <<'LUA'
+tandem.register{ version = "1.0" }
+tandem.declare("peek.asked", { person = "integer" })
+tandem.on("peek.asked", function(ev)
+  local all = tandem.list("redemption")
+  local listed = all[#all]
+  local got = tandem.get("redemption", listed.id)
+  tandem.log.warn("costs " .. tostring(listed.cost) .. " " .. tostring(got.cost))
+  local alerts = tandem.list("alert", { person = ev.person })
+  tandem.log.warn("alerts " .. tandem.count("alert") .. " " .. #alerts .. " " .. alerts[1].kind
+    .. " " .. tandem.get("alert", alerts[1].id).message .. " closed_by readable: "
+    .. tostring(pcall(tandem.count, "alert", { closed_by = "cli:root" })))
+  local _, first = tandem.points.award{ person = 999999, points = 1 }
+  local _, second = tandem.points.award{ person = ev.person, points = -1 }
+  tandem.log.warn("first: " .. tostring(first))
+  tandem.log.warn("second: " .. tostring(second))
+end)
+LUA
+printf '[core]\nlog_level = warn\n[script.peek]\nfile = %s\n' "$T/peek.lua" > "$T/peek.ini"
+peek() { "$TANDEM" -c "$T/peek.ini" --db "$DB" "$@"; }
+peek emit alert.raised '{"kind":"test.lonely","message":"三天没有走访","person":8}' >/dev/null
+peek emit alert.raised '{"kind":"test.other","message":"别的提醒"}' >/dev/null
+tandem reward add --name 纪念徽章 --org 劲松超市 --cost 1.5 --stock 5 >/dev/null
+tandem redeem 张伟 纪念徽章 >/dev/null
+log=$(peek emit peek.asked '{"person":8}' 2>&1)
+like "$log" "costs 1.5 1.5" "tandem.list and tandem.get give a redemption's cost in points"
+like "$log" "alerts 2 1 test.lonely 三天没有走访 closed_by readable: false" \
+    "scripts read alerts (without who closed them) with tandem.list, tandem.count and tandem.get"
+like "$log" "first: points.awarded: person: there is no person 999999" "a refused award says why"
+like "$log" "second: points.awarded: points: the amount must be positive" \
+    "and the next refused award in the same handler gives its own reason, not the first's"
+out=$(tandem alerts --for 李娜)
+like "$out" "三天没有走访" "tandem alerts --for PERSON shows the alerts for that person"
+case $out in *别的提醒*) ok 1 "and no others" ;; *) ok 0 "and no others" ;; esac
 
 done_testing

@@ -123,6 +123,16 @@ static void test_veto_and_schema(void)
     ok(store_kv_get(c->store, "guard", "wild", &v) == TANDEM_OK && strcmp(v.u.s.p, "fx.ping") == 0,
        "a prefix subscription (fx.*) gets the topic as its second argument");
     value_clear(&v);
+    store_kv_get(c->store, "fx_ok", "trace", &v);
+    char before_nested[600];
+    snprintf(before_nested, sizeof before_nested, "%s,fx_ok.on", v.u.s.p);
+    value_clear(&v);
+    is_int(emit(c, "fx.ping", "{\"n\": 77}", msg, sizeof msg), BUS_OK,
+           "a plugin emits an event its own handlers handle");
+    ok(store_kv_get(c->store, "fx_ok", "held", &v) == TANDEM_OK &&
+           strcmp(v.u.s.p, before_nested) == 0,
+       "a value it read before stays valid after the nested handlers returned");
+    value_clear(&v);
     is_int(emit(c, "fx.ping", "{}", msg, sizeof msg), BUS_INVALID, "a required field is checked");
     is_str(msg, "fx.ping needs the field 'n' (integer)", "and named");
     emit(c, "fx.ping", "{\"n\": \"seven\"}", msg, sizeof msg);

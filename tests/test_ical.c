@@ -140,7 +140,7 @@ static void test_two_shifts(void)
     next.status = ICAL_STATUS_CANCELLED;
 
     is_int(morning.start, 1772493600, "07:20 on 2026-03-03 in Shanghai is 1772493600");
-    ical_begin(&b, "阳光小学护学岗");
+    ical_begin(&b, "阳光小学护学岗", "Asia/Shanghai");
     is_int(ical_event(&b, &morning), 0, "the first shift is written");
     is_int(ical_event(&b, &next), 0, "the second shift is written");
     ical_end(&b);
@@ -277,8 +277,12 @@ static void test_odd_text_and_errors(void)
        "and is written as a current UTC time (%s)", v ? v : "none");
     free(v);
     buf_free(&b);
-    ical_begin(&b, NULL);
+    ical_begin(&b, NULL, NULL);
     unlike(buf_str(&b), "X-WR-CALNAME", "a calendar without a name has no X-WR-CALNAME");
+    unlike(buf_str(&b), "X-WR-TIMEZONE", "nor, without a zone name, X-WR-TIMEZONE");
+    buf_free(&b);
+    ical_begin(&b, NULL, "Europe/Berlin");
+    like(buf_str(&b), "X-WR-TIMEZONE:Europe/Berlin\r\n", "the zone given is the one named");
     buf_free(&b);
 }
 
@@ -287,7 +291,7 @@ static void test_failed_buffer(void)
     buf b = BUF_INIT;
     b.failed = 1;
     struct ical_event ev = {.uid = "u@t", .dtstamp = 1, .summary = "护学岗"};
-    ical_begin(&b, "日历");
+    ical_begin(&b, "日历", "Asia/Shanghai");
     ical_event(&b, &ev);
     ical_end(&b);
     ok(buf_steal(&b) == NULL, "after an allocation failure the calendar is not handed out");

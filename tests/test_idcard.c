@@ -186,6 +186,21 @@ static void test_future_birth_date(void)
     is_int(check(id_with("11", "29991231")), -1, "a birth date in 2999 is refused");
 }
 
+/* The core's clock (TANDEM_NOW in tests and training) decides what "the
+** future" is, not the computer's. */
+static void test_birth_date_against_a_given_clock(void)
+{
+    struct tm noon_2000 = {.tm_year = 100, .tm_mon = 0, .tm_mday = 1, .tm_hour = 12};
+    time_t then = mktime(&noon_2000);
+    const char *id = id_with("11", "20100501");
+    is_int(idcard_check(id, why, sizeof why), 0, "a birth date in 2010 is past by the real clock");
+    is_int(idcard_check_at(id, then, why, sizeof why), -1,
+           "but in the future on a clock set to 2000-01-01");
+    like(why, "is in the future", "and said to be");
+    is_int(idcard_check_at(id_with("11", "19991231"), then, why, sizeof why), 0,
+           "the day before that clock's date is fine");
+}
+
 static void test_normalise(void)
 {
     char s[64];
@@ -252,6 +267,7 @@ int main(void)
     test_province();
     test_birth_date();
     test_future_birth_date();
+    test_birth_date_against_a_given_clock();
     test_normalise();
     test_fields();
     test_message_buffer();

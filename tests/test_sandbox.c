@@ -217,6 +217,32 @@ static void test_load_failures(void)
     core_close(c);
 }
 
+/* error(msg, 0) at the top level is a script declining to run on purpose:
+** its reason is the message alone; other errors keep their traceback. */
+static void test_load_refusal_on_purpose(void)
+{
+    harness_capture();
+    struct core *c = core_with("declines", "error('需要配置 river 参数', 0)\n", NULL);
+    free(harness_captured());
+    node *n = c ? host_find(c->host, "declines") : NULL;
+    is_int(n ? (int)n->state : -1, NODE_REFUSED, "a script that raises error(msg, 0) is refused");
+    is_str(n ? n->refusal : NULL, "需要配置 river 参数", "with the message alone, no traceback");
+    core_close(c);
+    harness_capture();
+    c = core_with("buggy", "local x = nil\nx.y = 1\n", NULL);
+    free(harness_captured());
+    n = c ? host_find(c->host, "buggy") : NULL;
+    like(n && n->refusal ? n->refusal : "", "stack traceback", "a bug while loading keeps its traceback");
+    core_close(c);
+    harness_capture();
+    c = core_with("positioned", "error('no river configured')\n", NULL);
+    free(harness_captured());
+    n = c ? host_find(c->host, "positioned") : NULL;
+    like(n && n->refusal ? n->refusal : "", "scripts/positioned.lua:1: no river configured",
+         "error(msg) with a position is left as it was");
+    core_close(c);
+}
+
 static void test_reload(void)
 {
     const char *v1 = "tandem.register{ version = '1.0' }\n"
@@ -256,6 +282,7 @@ int main(void)
     test_time_limit();
     test_libraries();
     test_load_failures();
+    test_load_refusal_on_purpose();
     test_reload();
     return done_testing();
 }

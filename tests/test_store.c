@@ -49,6 +49,12 @@ static int emit_note(struct core *c, const char *text, char **message)
     return status;
 }
 
+static int add_key(void *ud, const char *key)
+{
+    buf_printf(ud, "%s ", key);
+    return 0;
+}
+
 static void test_namespace(void)
 {
     setenv("FX_MIGRATE", "good", 1);
@@ -170,6 +176,16 @@ static void test_idempotency_and_journal(void)
     ok(store_kv_get(c->store, "t", "a", &got) == TANDEM_OK, "an outer transaction commits");
     is_int(store_kv_get(c->store, "t", "b", &got), TANDEM_NOTFOUND,
            "an inner savepoint rolls back alone");
+    static const char *const keys[] = {"visits:张伟", "visits:张芳", "visits:李娜", "vis"};
+    for (size_t i = 0; i < 4; i++)
+        store_kv_set(c->store, "t", keys[i], &one);
+    buf found = BUF_INIT;
+    store_kv_keys(c->store, "t", "visits:张", add_key, &found);
+    is_str(buf_str(&found), "visits:张伟 visits:张芳 ", "keys by a Chinese prefix, in byte order");
+    buf_reset(&found);
+    store_kv_keys(c->store, "t", "visits:", add_key, &found);
+    is_str(buf_str(&found), "visits:张伟 visits:张芳 visits:李娜 ", "and by an ASCII one");
+    buf_free(&found);
     core_close(c);
 }
 
