@@ -217,11 +217,11 @@ static int window_rule(tandem_event *ev, const struct policy *p, int64_t at, int
                         a, a, p->late_s / 60);
     }
     if (at < starts - p->early_s || at >= ends) {
+        int closes_early = p->late_s >= 0 && starts + p->late_s < ends;
         clock_text(starts - p->early_s, a);
-        clock_text(ends, b);
-        return veto_fmt(ev, "不在签到时间内：%s–%s (check-in is open from %s until the shift ends "
-                            "at %s)",
-                        a, b, a, b);
+        clock_text(closes_early ? starts + p->late_s : ends, b);
+        return veto_fmt(ev, "不在签到时间内：%s–%s (check-in is open from %s until %s%s)", a, b, a,
+                        closes_early ? "" : "the shift ends at ", b);
     }
     return TANDEM_OK;
 }

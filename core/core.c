@@ -438,7 +438,7 @@ int core_open(struct core **out, const struct core_args *a)
         return 1;
     }
     c->checking = a->mode == HOST_CHECK;
-    if (host_load(c->host, a->mode) < 0)
+    if (!a->store_only && host_load(c->host, a->mode) < 0)
         return 1;
     if (a->mode == HOST_RUN && a->store == CORE_STORE_FILE)
         bus_deliver(c->bus); /* AFTER handlers that failed earlier and are due again */

@@ -75,6 +75,7 @@ struct core_args {
     store *use_store;        /* run on this store (taking ownership) instead of opening one */
     const char *script;      /* with script_file: load [script.NAME] from another file */
     const char *script_file;
+    int store_only; /* load no plugin or script: only the store and the model */
 };
 
 /* Reads the configuration, opens the store and loads the plugins. Errors are

@@ -328,8 +328,12 @@ static int replaceable(const struct demo_options *o, char *err, size_t errlen)
     if (access(o->database, F_OK) != 0)
         return 1;
     struct core *c = NULL;
-    struct core_args args = {o->config_path, o->database, HOST_CHECK, CORE_STORE_MEMORY, 1,
-                             NULL,           NULL,        NULL};
+    struct core_args args = {.config_path = o->config_path,
+                             .database = o->database,
+                             .mode = HOST_CHECK,
+                             .store = CORE_STORE_MEMORY,
+                             .no_config_ok = 1,
+                             .store_only = 1};
     char source[32] = "";
     if (core_open(&c, &args) == 0) {
         struct journal_query q = {0};
@@ -444,8 +448,11 @@ int demo_run(const struct demo_options *o, struct demo_report *r, char *err, siz
     /* timers are scheduled from the clock the core opens with: the Sunday
     ** before the first day, when the pilots are set up */
     setenv("TANDEM_NOW", DEMO_SETUP_TIME, 1);
-    struct core_args args = {o->config_path, o->database, HOST_RUN, CORE_STORE_FILE, 1,
-                             NULL,           NULL,        NULL};
+    struct core_args args = {.config_path = o->config_path,
+                             .database = o->database,
+                             .mode = HOST_RUN,
+                             .store = CORE_STORE_FILE,
+                             .no_config_ok = 1};
     struct demo d = {0};
     int opened = core_open(&d.c, &args);
     unsetenv("TANDEM_NOW");
@@ -453,6 +460,9 @@ int demo_run(const struct demo_options *o, struct demo_report *r, char *err, siz
         snprintf(err, errlen, "cannot open %s (see above)", o->database);
         return -1;
     }
+    if (host_count(d.c->host) == 0)
+        fprintf(stderr, "tandem: warn: demo: no plugin or script is switched on (no "
+                        "configuration?), so no programme will run; try -c etc/tandem.ini\n");
     int64_t t0;
     core_parse_time(DEMO_FIRST_DAY, &t0); /* in the configured time zone */
     d.rng = o->seed;

@@ -6,7 +6,8 @@
 **
 ** demo.c drives the simulation (clock, agenda, commands, summary);
 ** demo_pilots.c holds the pilots' data and what each programme's people do
-** on a day. The demo is a client like the CLI: it only calls command.h.
+** on a day. The demo is a client like the CLI: it gives its commands through
+** command.h, and moves the clock and ticks the scheduler as `tick` does.
 */
 #ifndef TANDEM_DEMO_H
 #define TANDEM_DEMO_H
