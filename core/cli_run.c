@@ -1,9 +1,10 @@
 /*
 ** cli_run.c — tandem as a service: `run` (timers, AFTER deliveries, SIGHUP
-** reloads scripts), `tick` (one round of timers, for cron and tests) and
-** `report` (reports that scripts offer).
+** reloads scripts), `tick` (one round of timers, for cron and tests),
+** `report` (reports that scripts offer) and `rebuild` (state from a journal).
 */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "host.h"
 #include "log.h"
 #include "lua_host.h"
+#include "rebuild.h"
 #include "scheduler.h"
 
 /* ---------------------------------------------------------------------- */
@@ -109,6 +111,39 @@ static int cmd_tick(struct cli *cli, int argc, char **argv)
     }
     bus_deliver(cli->core->bus);
     printf("%d timer%s fired\n", fired, fired == 1 ? "" : "s");
+    return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* rebuild                                                                */
+
+static int same_file(const char *a, const char *b)
+{
+    char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+    int same = ra && rb && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
+static int cmd_rebuild(struct cli *cli, int argc, char **argv)
+{
+    const struct cli_command *cmd = cli_find(argv[0]);
+    char *pos[1];
+    int npos;
+    if (cli_args(cmd, argc, argv, NULL, pos, 1, 1, &npos) != 0)
+        return EXIT_USAGE;
+    if (same_file(pos[0], cli->core->database))
+        return cli_usage(cmd, "give the new database with --db: it cannot be %s itself", pos[0]),
+               EXIT_USAGE;
+    struct rebuild_stats st = {0, 0};
+    char err[600];
+    if (rebuild_from(cli->core, pos[0], 0, &st, err, sizeof err) != 0) {
+        cli_error("rebuild: %s", err);
+        return EXIT_ERROR;
+    }
+    printf("%s: %" PRId64 " events copied from %s, %" PRId64 " of them projected again\n",
+           cli->core->database, st.copied, pos[0], st.applied);
     return EXIT_OK;
 }
 
@@ -216,6 +251,8 @@ const struct cli_command cli_run_commands[] = {
      "run as a service: fire timers, deliver AFTER handlers; SIGHUP reloads scripts"},
     {"tick", cmd_tick, CLI_NEEDS_CORE, "tick",
      "fire the timers that are due now (for cron, and tests with TANDEM_NOW)"},
+    {"rebuild", cmd_rebuild, CLI_NEEDS_CORE, "rebuild SOURCE.db   (the new database: --db)",
+     "rebuild the state from another database's journal, into a new database"},
     {"report", cmd_report, CLI_NEEDS_CHECK,
      "report [NAME [--format csv|json] [--output FILE] [--ARG VALUE ...]]",
      "list the reports scripts offer, or run one (read-only, on a private copy)"},

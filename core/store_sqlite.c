@@ -113,12 +113,17 @@ struct cached {
     sqlite3_stmt *stmt;
 };
 
+#define STORE_MAX_SAVEPOINTS 128
+
 struct store {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     const struct store_scope *scope; /* scope of the statement being prepared */
     int depth;
     int doomed; /* the engine rolled back the outer transaction by itself */
+    /* SAVEPOINT sN and RELEASE sN, prepared once per depth: every follow-up
+    ** event takes one of each */
+    sqlite3_stmt *savepoint[STORE_MAX_SAVEPOINTS][2];
     struct cached cache[CACHE_SLOTS];
     char err[512];
 };
@@ -312,6 +317,10 @@ void store_close(store *s)
         return;
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    for (int i = 0; i < STORE_MAX_SAVEPOINTS; i++) {
+        sqlite3_finalize(s->savepoint[i][0]);
+        sqlite3_finalize(s->savepoint[i][1]);
+    }
     for (int i = 0; i < CACHE_SLOTS; i++) {
         sqlite3_finalize(s->cache[i].stmt);
         free(s->cache[i].owner);
@@ -420,10 +429,27 @@ int store_depth(const store *s)
     return s->depth;
 }
 
+/* Steps "SAVEPOINT sN" (release 0) or "RELEASE sN" (release 1) for depth n,
+** prepared on first use. */
+static int savepoint_step(store *s, int release, int n)
+{
+    static const char *const forms[2] = {"SAVEPOINT s%d", "RELEASE s%d"};
+    if (n >= STORE_MAX_SAVEPOINTS)
+        return exec_fmt(s, forms[release], n);
+    sqlite3_stmt **st = &s->savepoint[n][release];
+    if (*st == NULL) {
+        char sql[64];
+        snprintf(sql, sizeof sql, forms[release], n);
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+            return store_db_fail(s, sql);
+    }
+    return step_done(s, *st, release ? "releasing a savepoint" : "taking a savepoint");
+}
+
 int store_begin(store *s)
 {
     int rc = s->depth == 0 ? step_done(s, s->st[ST_BEGIN], "starting a transaction")
-                           : exec_fmt(s, "SAVEPOINT s%d", s->depth);
+                           : savepoint_step(s, 0, s->depth);
     if (rc == TANDEM_OK)
         s->depth++;
     return rc;
@@ -446,7 +472,7 @@ int store_commit(store *s)
     if (s->doomed)
         return store_fail(s, "the transaction was rolled back by the database (disk full?)");
     int rc = s->depth == 1 ? step_done(s, s->st[ST_COMMIT], "committing")
-                           : exec_fmt(s, "RELEASE s%d", s->depth - 1);
+                           : savepoint_step(s, 1, s->depth - 1);
     if (rc == TANDEM_OK)
         s->depth--;
     return rc;

@@ -68,6 +68,23 @@ tandem demo --db "$T/demo.db" --seed 7 --quiet >"$T/table.txt" 2>&1
 ok $? "a demo database is replaced by the next demo"
 like "$(cat "$T/table.txt")" "合计" "the table ends with a total row"
 
+# --- the state is what the journal says: rebuilt, it is the same ----------------
+out=$(tandem --db "$T/rebuilt.db" rebuild "$T/demo.db")
+like "$out" "events copied from" "tandem rebuild copies the demo's journal into a new database"
+for table in person team project shift signup attendance service_month account transfer \
+    balance redemption need alert p_river_patrol_routes p_river_patrol_patrols \
+    p_river_patrol_incidents; do
+    a=$(sqlite3 "$T/demo.db" "SELECT * FROM $table ORDER BY 1" | cksum)
+    b=$(sqlite3 "$T/rebuilt.db" "SELECT * FROM $table ORDER BY 1" | cksum)
+    is "$b" "$a" "rebuilt $table is row for row the demo's"
+done
+err=$(tandem --db "$T/rebuilt.db" rebuild "$T/demo.db" 2>&1)
+[ $? -ne 0 ]
+ok $? "a rebuild into a database that has a journal is refused"
+like "$err" "already has a journal: rebuild into a new database" "saying the new database must be new"
+err=$(tandem --db "$T/demo.db" rebuild "$T/demo.db" 2>&1)
+like "$err" "cannot be" "a database cannot be rebuilt into itself"
+
 # --- somebody's data is never replaced ------------------------------------------
 tandem --db "$T/real.db" place add --name 朝阳区 --kind district >/dev/null
 before=$(cksum <"$T/real.db")
