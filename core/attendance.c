@@ -111,19 +111,35 @@ static int load_visit(struct core *c, int64_t id, struct visit *v)
     return v->id ? 0 : -1;
 }
 
-/* Adds (or with sign -1 removes) counted minutes in the monthly summary. */
+/* Adds (or with sign -1 removes) counted minutes in the monthly summary and
+** in the reports' totals per person and per community and month. */
 static int count_service(struct core *c, const struct visit *v, int64_t minutes, int sign)
 {
     tandem_value args[6] = {tandem_int(v->person), tandem_int(v->project),
                             tandem_int(model_month(v->checkin)),
                             v->community ? tandem_int(v->community) : tandem_nil(),
                             tandem_int(sign * minutes), tandem_int(sign)};
-    return store_exec(c->store, NULL,
-                      "INSERT INTO service_month(person, project, month, community, minutes, "
-                      "times) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person, project, month) "
-                      "DO UPDATE SET minutes = minutes + excluded.minutes, "
-                      "times = times + excluded.times",
-                      args, 6, NULL, NULL);
+    int rc = store_exec(c->store, NULL,
+                        "INSERT INTO service_month(person, project, month, community, minutes, "
+                        "times) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person, project, month) "
+                        "DO UPDATE SET minutes = minutes + excluded.minutes, "
+                        "times = times + excluded.times",
+                        args, 6, NULL, NULL);
+    tandem_value person[3] = {args[0], args[4], args[5]};
+    if (rc == TANDEM_OK)
+        rc = store_exec(c->store, NULL,
+                        "INSERT INTO service_person(person, minutes, times) VALUES (?, ?, ?) "
+                        "ON CONFLICT(person) DO UPDATE SET minutes = minutes + "
+                        "excluded.minutes, times = times + excluded.times",
+                        person, 3, NULL, NULL);
+    tandem_value place[4] = {args[3], args[2], args[4], args[5]};
+    if (rc == TANDEM_OK && v->community)
+        rc = store_exec(c->store, NULL,
+                        "INSERT INTO service_community_month(community, month, minutes, times) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT(community, month) DO UPDATE SET "
+                        "minutes = minutes + excluded.minutes, times = times + excluded.times",
+                        place, 4, NULL, NULL);
+    return rc;
 }
 
 static int64_t whole_minutes(int64_t from, int64_t to)

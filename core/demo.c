@@ -399,11 +399,11 @@ static void summarise(struct demo *d, struct demo_report *r)
                                    1, p, 0);
         row->teams = demo_int(d, "SELECT count(*) FROM team WHERE place = ?", 1, p, 0);
         row->minutes = demo_int(d,
-                                "SELECT coalesce(sum(s.minutes), 0) FROM service_month s JOIN "
+                                "SELECT coalesce(sum(s.minutes), 0) FROM service_person s JOIN "
                                 "person p ON p.id = s.person WHERE p.community = ?",
                                 1, p, 0);
         row->times = demo_int(d,
-                              "SELECT coalesce(sum(s.times), 0) FROM service_month s JOIN "
+                              "SELECT coalesce(sum(s.times), 0) FROM service_person s JOIN "
                               "person p ON p.id = s.person WHERE p.community = ?",
                               1, p, 0);
         row->alerts = demo_int(d,

@@ -165,4 +165,22 @@ static const char v4[] =
     "  closed_by TEXT) STRICT;"
     "CREATE INDEX alert_open ON alert(closed_at, place);";
 
-const tandem_migration model_migrations[] = {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {0, NULL}};
+/* the reports' own totals, kept with service_month by the same projection:
+** a district's report reads one row per volunteer and one per community and
+** month, not every volunteer's every month (docs/BENCHMARKS.md) */
+static const char v5[] =
+    "CREATE TABLE service_person ("
+    "  person INTEGER PRIMARY KEY, minutes INTEGER NOT NULL, times INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE service_community_month ("
+    "  community INTEGER NOT NULL, month INTEGER NOT NULL, minutes INTEGER NOT NULL,"
+    "  times INTEGER NOT NULL, PRIMARY KEY (community, month)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX service_community_month_month ON service_community_month(month, community,"
+    "  minutes, times);"
+    "CREATE INDEX service_month_month ON service_month(month, person, minutes, times);"
+    "INSERT INTO service_person SELECT person, sum(minutes), sum(times) FROM service_month"
+    "  GROUP BY person;"
+    "INSERT INTO service_community_month SELECT community, month, sum(minutes), sum(times)"
+    "  FROM service_month WHERE community IS NOT NULL GROUP BY community, month;";
+
+const tandem_migration model_migrations[] = {{1, v1}, {2, v2}, {3, v3},
+                                             {4, v4}, {5, v5}, {0, NULL}};

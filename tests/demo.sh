@@ -71,13 +71,21 @@ like "$(cat "$T/table.txt")" "合计" "the table ends with a total row"
 # --- the state is what the journal says: rebuilt, it is the same ----------------
 out=$(tandem --db "$T/rebuilt.db" rebuild "$T/demo.db")
 like "$out" "events copied from" "tandem rebuild copies the demo's journal into a new database"
-for table in person team project shift signup attendance service_month account transfer \
+for table in person team project shift signup attendance service_month service_person \
+    service_community_month account transfer \
     balance redemption need alert p_river_patrol_routes p_river_patrol_patrols \
     p_river_patrol_incidents; do
     a=$(sqlite3 "$T/demo.db" "SELECT * FROM $table ORDER BY 1" | cksum)
     b=$(sqlite3 "$T/rebuilt.db" "SELECT * FROM $table ORDER BY 1" | cksum)
     is "$b" "$a" "rebuilt $table is row for row the demo's"
 done
+# the reports' totals agree with the monthly summary they are kept beside
+a=$(sqlite3 "$T/demo.db" "SELECT person, sum(minutes), sum(times) FROM service_month GROUP BY person")
+b=$(sqlite3 "$T/demo.db" "SELECT person, minutes, times FROM service_person ORDER BY person")
+is "$b" "$a" "service_person holds each volunteer's totals of service_month"
+a=$(sqlite3 "$T/demo.db" "SELECT community, month, sum(minutes), sum(times) FROM service_month GROUP BY community, month")
+b=$(sqlite3 "$T/demo.db" "SELECT community, month, minutes, times FROM service_community_month ORDER BY community, month")
+is "$b" "$a" "service_community_month holds each community's monthly totals"
 err=$(tandem --db "$T/rebuilt.db" rebuild "$T/demo.db" 2>&1)
 [ $? -ne 0 ]
 ok $? "a rebuild into a database that has a journal is refused"

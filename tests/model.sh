@@ -129,6 +129,8 @@ like "$(tandem attendance list --person "$zhang")" "corrected        53" \
     "the attendance keeps the original minutes beside the corrected ones"
 like "$(tandem events --topic attendance.checked_in --json)" '"at":1772406720' \
     "and the journal still holds the original check-in (07:12)"
+is "$(sqlite3 "$DB" "SELECT minutes, times FROM service_person WHERE person = (SELECT id FROM person WHERE volunteer_no = '$zhang')")" "45|1" \
+    "the reports' totals follow the correction too (45 minutes, one person-time)"
 
 # --- no full ID number anywhere --------------------------------------------
 {
