@@ -5,8 +5,8 @@
 ** and a seeded random sequence, so that one seed always gives one database.
 **
 ** demo.c drives the simulation (clock, agenda, commands, summary);
-** demo_pilots.c holds the pilots' data and what each programme's people do
-** on a day. The demo is a client like the CLI: it gives its commands through
+** demo_pilots.c holds the pilots' records, demo_days.c what each
+** programme's people do on a day. The demo is a client like the CLI: it gives its commands through
 ** command.h, and moves the clock and ticks the scheduler as `tick` does.
 */
 #ifndef TANDEM_DEMO_H
@@ -96,7 +96,7 @@ void demo_set_state(struct demo *d, void *state);
 /* A plausible Chinese name (deterministic from the random sequence). */
 void demo_name(struct demo *d, char *out, size_t len);
 
-/* ---- the pilots (demo_pilots.c) ---- */
+/* ---- the pilots (demo_pilots.c, demo_days.c) ---- */
 
 /* Records places, organisations, people, teams, projects and rewards. */
 int demo_pilots_setup(struct demo *d);
