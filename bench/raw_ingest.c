@@ -20,6 +20,8 @@ enum {
     RAW_OPEN,
     RAW_CLOSE,
     RAW_MONTH,
+    RAW_PERSON,
+    RAW_COMMUNITY,
     RAW_TRANSFER,
     RAW_BALANCE,
     RAW_COUNT
@@ -38,6 +40,12 @@ static const char *const raw_sql[RAW_COUNT] = {
     [RAW_MONTH] = "INSERT INTO service_month(person, project, month, community, minutes, times) "
                   "VALUES (?, 1, ?, ?, ?, 1) ON CONFLICT(person, project, month) DO UPDATE SET "
                   "minutes = minutes + excluded.minutes, times = times + excluded.times",
+    [RAW_PERSON] = "INSERT INTO service_person(person, minutes, times) VALUES (?, ?, 1) "
+                   "ON CONFLICT(person) DO UPDATE SET minutes = minutes + excluded.minutes, "
+                   "times = times + excluded.times",
+    [RAW_COMMUNITY] = "INSERT INTO service_community_month(community, month, minutes, times) "
+                      "VALUES (?, ?, ?, 1) ON CONFLICT(community, month) DO UPDATE SET "
+                      "minutes = minutes + excluded.minutes, times = times + excluded.times",
     [RAW_TRANSFER] = "INSERT INTO transfer(id, from_account, to_account, amount, kind, rule, "
                      "cause, attendance, person, reason, at, reverses) "
                      "VALUES (?,?,?,100,'award','points',?,?,?,?,?,NULL)",
@@ -151,6 +159,16 @@ static void count_month(struct raw_ingest *r, size_t i)
     sqlite3_bind_int64(st, 3, (int64_t)(i % 8) + 1);
     sqlite3_bind_int(st, 4, 60);
     step(r, RAW_MONTH);
+    /* the reports' totals the projection keeps beside it */
+    st = r->st[RAW_PERSON];
+    sqlite3_bind_int64(st, 1, (int64_t)i + 1);
+    sqlite3_bind_int(st, 2, 60);
+    step(r, RAW_PERSON);
+    st = r->st[RAW_COMMUNITY];
+    sqlite3_bind_int64(st, 1, (int64_t)(i % 8) + 1);
+    sqlite3_bind_int(st, 2, r->month);
+    sqlite3_bind_int(st, 3, 60);
+    step(r, RAW_COMMUNITY);
 }
 
 static void transfer(struct raw_ingest *r, int64_t id, int64_t cause, int64_t att, size_t i,

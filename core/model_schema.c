@@ -174,8 +174,6 @@ static const char v5[] =
     "CREATE TABLE service_community_month ("
     "  community INTEGER NOT NULL, month INTEGER NOT NULL, minutes INTEGER NOT NULL,"
     "  times INTEGER NOT NULL, PRIMARY KEY (community, month)) STRICT, WITHOUT ROWID;"
-    "CREATE INDEX service_community_month_month ON service_community_month(month, community,"
-    "  minutes, times);"
     "CREATE INDEX service_month_month ON service_month(month, person, minutes, times);"
     "INSERT INTO service_person SELECT person, sum(minutes), sum(times) FROM service_month"
     "  GROUP BY person;"
