@@ -270,3 +270,79 @@ void cli_print_query(struct cli *cli, const char *sql, const tandem_value *args,
     cli_print_json(&json);
     buf_free(&json);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Results and files                                                      */
+
+static void result_json(const struct bus_result *res, buf *b)
+{
+    static const char *const status[] = {"ok", "duplicate", "vetoed", "invalid", "failed"};
+    jw w;
+    jw_init(&w, b, 1);
+    jw_object(&w);
+    jw_key(&w, "status");
+    jw_string(&w, status[res->status]);
+    if (res->id) {
+        jw_key(&w, "id");
+        jw_int(&w, res->id);
+    }
+    if (res->message) {
+        jw_key(&w, res->status == BUS_VETOED ? "reason" : "error");
+        jw_string(&w, res->message);
+    }
+    jw_key(&w, "followups");
+    jw_array(&w);
+    for (size_t i = 0; i < res->nfollowups; i++) {
+        jw_object(&w);
+        jw_key(&w, "id");
+        jw_int(&w, res->followups[i].id);
+        jw_key(&w, "topic");
+        jw_string(&w, res->followups[i].topic);
+        jw_end(&w);
+    }
+    jw_end(&w);
+    jw_end(&w);
+}
+
+int cli_report(struct cli *cli, const struct bus_result *res, const char *topic)
+{
+    if (cli->json) {
+        buf b = BUF_INIT;
+        result_json(res, &b);
+        cli_print_json(&b);
+        buf_free(&b);
+    } else if (res->status == BUS_OK || res->status == BUS_DUPLICATE) {
+        printf("event %" PRId64 " %s%s\n", res->id, topic,
+               res->status == BUS_DUPLICATE ? " (already recorded with this key; nothing changed)"
+                                            : "");
+        for (size_t i = 0; i < res->nfollowups; i++)
+            printf("  → event %" PRId64 " %s\n", res->followups[i].id, res->followups[i].topic);
+    } else if (res->status == BUS_VETOED) {
+        fprintf(stderr, "vetoed: %s\n", res->message ? res->message : "refused");
+    } else {
+        cli_error("%s", res->message ? res->message : "failed");
+    }
+    return res->status == BUS_OK || res->status == BUS_DUPLICATE ? EXIT_OK
+           : res->status == BUS_VETOED                          ? EXIT_VETOED
+                                                                : EXIT_ERROR;
+}
+
+int cli_reply(struct cli *cli, struct bus_result *res, const char *topic)
+{
+    int rc = cli_report(cli, res, topic);
+    bus_result_clear(res);
+    return rc;
+}
+
+int cli_write_file(const char *path, const buf *b)
+{
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    int ok = f != NULL && fwrite(buf_str(b), 1, b->n, f) == b->n;
+    if (path && f && fclose(f) != 0)
+        ok = 0;
+    if (!ok) {
+        cli_error("%s: %s", path ? path : "stdout", strerror(errno));
+        return EXIT_ERROR;
+    }
+    return EXIT_OK;
+}

@@ -62,6 +62,17 @@ int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const struct cli_command *cli_find(const char *name);
 
+/* Prints a bus result the way every writing command does ("event N topic",
+** the follow-ups, or the veto or error; JSON with --json); returns the exit
+** code. cli_reply does the same and frees the result. */
+struct bus_result;
+int cli_report(struct cli *cli, const struct bus_result *res, const char *topic);
+int cli_reply(struct cli *cli, struct bus_result *res, const char *topic);
+
+/* Writes b to the file at path (standard output when path is NULL); on
+** failure prints why and returns EXIT_ERROR. */
+int cli_write_file(const char *path, const buf *b);
+
 /* Parses a positive integer argument; prints a usage error on failure. */
 int cli_id(const struct cli_command *cmd, const char *what, const char *s, int64_t *out);
 

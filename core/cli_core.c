@@ -87,63 +87,6 @@ static int cmd_plugins(struct cli *cli, int argc, char **argv)
 /* ---------------------------------------------------------------------- */
 /* emit                                                                   */
 
-static void result_json(const struct bus_result *res, buf *b)
-{
-    static const char *const status[] = {"ok", "duplicate", "vetoed", "invalid", "failed"};
-    jw w;
-    jw_init(&w, b, 1);
-    jw_object(&w);
-    jw_key(&w, "status");
-    jw_string(&w, status[res->status]);
-    if (res->id) {
-        jw_key(&w, "id");
-        jw_int(&w, res->id);
-    }
-    if (res->message) {
-        jw_key(&w, res->status == BUS_VETOED ? "reason" : "error");
-        jw_string(&w, res->message);
-    }
-    jw_key(&w, "followups");
-    jw_array(&w);
-    for (size_t i = 0; i < res->nfollowups; i++) {
-        jw_object(&w);
-        jw_key(&w, "id");
-        jw_int(&w, res->followups[i].id);
-        jw_key(&w, "topic");
-        jw_string(&w, res->followups[i].topic);
-        jw_end(&w);
-    }
-    jw_end(&w);
-    jw_end(&w);
-}
-
-/* Prints a bus result the way every writing command does; returns the exit
-** code. */
-int cli_report(struct cli *cli, const struct bus_result *res, const char *topic);
-
-int cli_report(struct cli *cli, const struct bus_result *res, const char *topic)
-{
-    if (cli->json) {
-        buf b = BUF_INIT;
-        result_json(res, &b);
-        cli_print_json(&b);
-        buf_free(&b);
-    } else if (res->status == BUS_OK || res->status == BUS_DUPLICATE) {
-        printf("event %" PRId64 " %s%s\n", res->id, topic,
-               res->status == BUS_DUPLICATE ? " (already recorded with this key; nothing changed)"
-                                            : "");
-        for (size_t i = 0; i < res->nfollowups; i++)
-            printf("  → event %" PRId64 " %s\n", res->followups[i].id, res->followups[i].topic);
-    } else if (res->status == BUS_VETOED) {
-        fprintf(stderr, "vetoed: %s\n", res->message ? res->message : "refused");
-    } else {
-        cli_error("%s", res->message ? res->message : "failed");
-    }
-    return res->status == BUS_OK || res->status == BUS_DUPLICATE ? EXIT_OK
-           : res->status == BUS_VETOED                          ? EXIT_VETOED
-                                                                : EXIT_ERROR;
-}
-
 static int cmd_emit(struct cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_find(argv[0]);
@@ -156,9 +99,7 @@ static int cmd_emit(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     struct bus_result res;
     command_emit(cli->core, pos[0], npos > 1 ? pos[1] : "{}", key, "cli", &res);
-    int rc = cli_report(cli, &res, pos[0]);
-    bus_result_clear(&res);
-    return rc;
+    return cli_reply(cli, &res, pos[0]);
 }
 
 /* ---------------------------------------------------------------------- */

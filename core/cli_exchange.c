@@ -17,20 +17,6 @@
 #include "model.h"
 #include "value.h"
 
-static int write_out(const char *path, const buf *b)
-{
-    FILE *f = path ? fopen(path, "wb") : stdout;
-    if (f == NULL) {
-        cli_error("%s: %s", path, strerror(errno));
-        return EXIT_ERROR;
-    }
-    fwrite(buf_str(b), 1, b->n, f);
-    if (path && fclose(f) != 0) {
-        cli_error("%s: %s", path, strerror(errno));
-        return EXIT_ERROR;
-    }
-    return EXIT_OK;
-}
 
 /* ---------------------------------------------------------------------- */
 /* import                                                                 */
@@ -217,7 +203,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     command_query(cli->core, k->sql, args, 2, export_row, &o);
     if (o.json)
         jw_end(&o.w);
-    int rc = out.failed ? (cli_error("out of memory"), EXIT_ERROR) : write_out(output, &out);
+    int rc = out.failed ? (cli_error("out of memory"), EXIT_ERROR) : cli_write_file(output, &out);
     buf_free(&out);
     return rc;
 }
@@ -295,7 +281,7 @@ static int cmd_calendar(struct cli *cli, int argc, char **argv)
                            "ORDER BY s.starts_at",
                   &arg, 1, cal_row, &c);
     ical_end(&out);
-    int rc = write_out(output, &out);
+    int rc = cli_write_file(output, &out);
     if (output && rc == EXIT_OK)
         printf("%d shift%s written to %s\n", c.count, c.count == 1 ? "" : "s", output);
     buf_free(&out);

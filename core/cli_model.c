@@ -23,7 +23,6 @@
 
 #define MAX_INPUTS 40
 
-int cli_report(struct cli *cli, const struct bus_result *res, const char *topic);
 
 /* "--birth-date" -> "birth_date" (in out); 0 if a is not a flag. */
 static int flag_name(const char *a, char *out, size_t len)
@@ -451,12 +450,6 @@ static int verb_fields(const struct entity *e)
 /* ---------------------------------------------------------------------- */
 /* People's and teams' own verbs                                          */
 
-static int report(struct cli *cli, struct bus_result *res, const char *topic)
-{
-    int rc = cli_report(cli, res, topic);
-    bus_result_clear(res);
-    return rc;
-}
 
 static int person_consent(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
@@ -476,7 +469,7 @@ static int person_consent(struct cli *cli, const struct cli_command *cmd, int ar
     if (command_resolve(cli->core, "person", pos[0], &id, &res) == 0)
         command_submit(cli->core, "person.consent_recorded", &res, "i:person", id, "s:guardian",
                        guardian, "s:guardian_phone", phone, NULL);
-    return report(cli, &res, "person.consent_recorded");
+    return cli_reply(cli, &res, "person.consent_recorded");
 }
 
 /* The one way to see a full ID number: allowed users only, with a reason,
@@ -509,7 +502,7 @@ static int person_reveal(struct cli *cli, const struct cli_command *cmd, int arg
     if (command_resolve(cli->core, "person", pos[0], &id, &res) != 0 ||
         command_submit(cli->core, "audit.id_revealed", &res, "i:person", id, "s:reason", reason,
                        NULL) != BUS_OK)
-        return report(cli, &res, "audit.id_revealed");
+        return cli_reply(cli, &res, "audit.id_revealed");
     char number[64] = "";
     tandem_value arg = tandem_int(id);
     model_text(cli->core, "SELECT id_number FROM person WHERE id = ?", &arg, 1, number,
@@ -537,7 +530,7 @@ static int team_membership(struct cli *cli, const struct cli_command *cmd, int a
         command_resolve(cli->core, "person", pos[1], &person, &res) == 0)
         command_submit(cli->core, topic, &res, "i:team", team, "i:person", person, "s:role",
                        join ? role : NULL, NULL);
-    return report(cli, &res, topic);
+    return cli_reply(cli, &res, topic);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -555,7 +548,7 @@ static int resource_confirm(struct cli *cli, const struct cli_command *cmd, int 
     const struct field_input in[] = {{"confirmed_on", today}};
     struct bus_result res;
     command_update(cli->core, model_entity("resource"), pos[0], in, 1, &res);
-    return report(cli, &res, "resource.updated");
+    return cli_reply(cli, &res, "resource.updated");
 }
 
 static int resource_stale(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
@@ -617,7 +610,7 @@ static int cmd_entity(struct cli *cli, int argc, char **argv)
             if (argc < 3)
                 return cli_usage(cmd, "%s whom?", verb), EXIT_USAGE;
             if (command_resolve(cli->core, "person", argv[2], &id, &res) != 0)
-                return report(cli, &res, "person");
+                return cli_reply(cli, &res, "person");
             return verb_add(cli, cmd, model_entity(person_records[i][1]), argc - 3, argv + 3, id,
                             "person");
         }

@@ -17,14 +17,7 @@
 #include "preview.h"
 #include "value.h"
 
-int cli_report(struct cli *cli, const struct bus_result *res, const char *topic);
 
-static int report(struct cli *cli, struct bus_result *res, const char *topic)
-{
-    int rc = cli_report(cli, res, topic);
-    bus_result_clear(res);
-    return rc;
-}
 
 /* ---------------------------------------------------------------------- */
 /* points                                                                 */
@@ -61,7 +54,7 @@ static int points_balance(struct cli *cli, const struct cli_command *cmd, int ar
         return EXIT_USAGE;
     struct bus_result res;
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0)
-        return report(cli, &res, "points");
+        return cli_reply(cli, &res, "points");
     int64_t balance = ledger_balance(cli->core, person);
     tandem_value arg = tandem_int(person);
     model_text(cli->core, "SELECT name FROM person WHERE id = ?", &arg, 1, name, sizeof name);
@@ -156,7 +149,7 @@ static int points_history(struct cli *cli, const struct cli_command *cmd, int ar
         return EXIT_USAGE;
     struct bus_result res;
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0)
-        return report(cli, &res, "points");
+        return cli_reply(cli, &res, "points");
     static const char *const head[] = {"ID", "TIME", "KIND", "RULE", "CAUSE", "POINTS ← WHY"};
     struct history h = {cli, person, NULL, {0}};
     buf json = BUF_INIT;
@@ -210,7 +203,7 @@ static int points_adjust(struct cli *cli, const struct cli_command *cmd, int arg
     struct bus_result res;
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0 ||
         command_resolve(cli->core, "person", approver, &who, &res) != 0)
-        return report(cli, &res, "points.adjusted");
+        return cli_reply(cli, &res, "points.adjusted");
     tandem_event *ev = event_new("points.adjusted");
     if (ev == NULL || event_set_meta(ev, cli->core->actor, "cli", NULL) ||
         event_set_int(ev, "person", person) ||
@@ -221,7 +214,7 @@ static int points_adjust(struct cli *cli, const struct cli_command *cmd, int arg
         return EXIT_ERROR;
     }
     command_submit_event(cli->core, ev, &res);
-    return report(cli, &res, "points.adjusted");
+    return cli_reply(cli, &res, "points.adjusted");
 }
 
 static int cmd_points(struct cli *cli, int argc, char **argv)
@@ -321,7 +314,7 @@ static int cmd_redeem(struct cli *cli, int argc, char **argv)
     struct bus_result res;
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0 ||
         command_resolve(cli->core, "reward", pos[1], &reward, &res) != 0)
-        return report(cli, &res, "reward.redeemed");
+        return cli_reply(cli, &res, "reward.redeemed");
     rewards_new_code(cli->core, code);
     if (command_submit(cli->core, "reward.redeemed", &res, "i:reward", reward, "i:person", person,
                        "s:code", code, NULL) == BUS_OK &&
@@ -330,7 +323,7 @@ static int cmd_redeem(struct cli *cli, int argc, char **argv)
         bus_result_clear(&res);
         return EXIT_OK;
     }
-    return report(cli, &res, "reward.redeemed");
+    return cli_reply(cli, &res, "reward.redeemed");
 }
 
 static int cmd_redemption(struct cli *cli, int argc, char **argv)
@@ -367,7 +360,7 @@ static int cmd_redemption(struct cli *cli, int argc, char **argv)
     const char *topic = confirm ? "reward.confirmed" : "reward.cancelled";
     command_submit(cli->core, topic, &res, "i:redemption", id, "s:reason", confirm ? NULL : reason,
                    NULL);
-    return report(cli, &res, topic);
+    return cli_reply(cli, &res, topic);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -433,7 +426,7 @@ static int accept_match(struct cli *cli, const struct cli_command *cmd, int64_t 
         return EXIT_ERROR;
     }
     command_submit_event(cli->core, ev, &res);
-    return report(cli, &res, "need.matched");
+    return cli_reply(cli, &res, "need.matched");
 }
 
 static int match_one(struct cli *cli, const struct cli_command *cmd, const char *which,
@@ -446,7 +439,7 @@ static int match_one(struct cli *cli, const struct cli_command *cmd, const char 
     int64_t id;
     struct bus_result res;
     if (command_resolve(cli->core, "need", which, &id, &res) != 0)
-        return report(cli, &res, "match");
+        return cli_reply(cli, &res, "match");
     match_load_need(cli->core, id, &need);
     if (match_rank(cli->core, &need, &m, &n, err, sizeof err) != 0) {
         cli_error("%s", err);
@@ -531,7 +524,7 @@ static int match_all(struct cli *cli, const char *community)
     int64_t place = 0;
     struct bus_result res;
     if (community && command_resolve(cli->core, "place", community, &place, &res) != 0)
-        return report(cli, &res, "match");
+        return cli_reply(cli, &res, "match");
     struct report_row r = {cli, 0, 0, BUF_INIT};
     tandem_value arg = tandem_int(place);
     command_query(cli->core,

@@ -17,14 +17,7 @@
 #include "model.h"
 #include "value.h"
 
-int cli_report(struct cli *cli, const struct bus_result *res, const char *topic);
 
-static int report(struct cli *cli, struct bus_result *res, const char *topic)
-{
-    int rc = cli_report(cli, res, topic);
-    bus_result_clear(res);
-    return rc;
-}
 
 /* ---------------------------------------------------------------------- */
 /* record                                                                 */
@@ -172,7 +165,7 @@ static int cmd_record(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     struct bus_result res;
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0)
-        return report(cli, &res, "record");
+        return cli_reply(cli, &res, "record");
     tandem_value arg = tandem_int(person);
     struct service_total total;
     command_hours(cli->core, person, NULL, NULL, &total);
@@ -219,20 +212,6 @@ static int cmd_record(struct cli *cli, int argc, char **argv)
 /* ---------------------------------------------------------------------- */
 /* certificate                                                            */
 
-static int write_output(const char *path, const buf *b)
-{
-    FILE *f = path ? fopen(path, "wb") : stdout;
-    if (f == NULL) {
-        cli_error("%s: %s", path, strerror(errno));
-        return EXIT_ERROR;
-    }
-    fwrite(buf_str(b), 1, b->n, f);
-    if (path && fclose(f) != 0) {
-        cli_error("%s: %s", path, strerror(errno));
-        return EXIT_ERROR;
-    }
-    return EXIT_OK;
-}
 
 static int cert_issue(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
@@ -254,7 +233,7 @@ static int cert_issue(struct cli *cli, const struct cli_command *cmd, int argc, 
     if (command_resolve(cli->core, "person", pos[0], &rq.person, &res) != 0 ||
         command_resolve(cli->core, "org", org, &rq.org, &res) != 0 ||
         certificate_issue(cli->core, &rq, &res, number, sizeof number) != BUS_OK)
-        return report(cli, &res, "certificate.issued");
+        return cli_reply(cli, &res, "certificate.issued");
     struct certificate cert;
     if (!cli->json && certificate_load(cli->core, number, &cert) == 0) {
         printf("certificate %s issued (event %" PRId64 ")\nverification code: %s\n"
@@ -264,7 +243,7 @@ static int cert_issue(struct cli *cli, const struct cli_command *cmd, int argc, 
         bus_result_clear(&res);
         return EXIT_OK;
     }
-    return report(cli, &res, "certificate.issued");
+    return cli_reply(cli, &res, "certificate.issued");
 }
 
 static int cert_show(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
@@ -288,7 +267,7 @@ static int cert_show(struct cli *cli, const struct cli_command *cmd, int argc, c
         certificate_html(&cert, &b);
     else
         certificate_json(&cert, &b);
-    int rc = write_output(output, &b);
+    int rc = cli_write_file(output, &b);
     buf_free(&b);
     certificate_clear(&cert);
     return rc;
@@ -362,7 +341,7 @@ static int cert_revoke(struct cli *cli, const struct cli_command *cmd, int argc,
     struct bus_result res;
     command_submit(cli->core, "certificate.revoked", &res, "s:number", pos[0], "s:reason", reason,
                    NULL);
-    return report(cli, &res, "certificate.revoked");
+    return cli_reply(cli, &res, "certificate.revoked");
 }
 
 static int cmd_certificate(struct cli *cli, int argc, char **argv)

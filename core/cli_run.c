@@ -231,14 +231,7 @@ static int cmd_report(struct cli *cli, int argc, char **argv)
     }
     buf out = BUF_INIT;
     write_rows(&rows, strcmp(format, "json") == 0, &out);
-    FILE *f = output ? fopen(output, "wb") : stdout;
-    int rc = EXIT_OK;
-    if (f == NULL || fwrite(buf_str(&out), 1, out.n, f) != out.n) {
-        cli_error("%s: %s", output ? output : "stdout", strerror(errno));
-        rc = EXIT_ERROR;
-    }
-    if (output && f && fclose(f) != 0)
-        rc = EXIT_ERROR;
+    int rc = cli_write_file(output, &out);
     if (output && rc == EXIT_OK)
         printf("%zu rows written to %s\n", rows.nrows, output);
     buf_free(&out);

@@ -15,14 +15,7 @@
 #include "model.h"
 #include "value.h"
 
-int cli_report(struct cli *cli, const struct bus_result *res, const char *topic);
 
-static int report(struct cli *cli, struct bus_result *res, const char *topic)
-{
-    int rc = cli_report(cli, res, topic);
-    bus_result_clear(res);
-    return rc;
-}
 
 /* Parses an optional time flag into *t (default: now). */
 static int time_arg(struct cli *cli, const struct cli_command *cmd, const char *flag,
@@ -58,7 +51,7 @@ static int signup_create(struct cli *cli, const struct cli_command *cmd, int arg
         command_resolve(cli->core, "person", pos[1], &person, &res) != 0 ||
         command_submit(cli->core, "signup.created", &res, "i:shift", shift, "i:person", person,
                        "s:note", note, NULL) != BUS_OK)
-        return report(cli, &res, "signup.created");
+        return cli_reply(cli, &res, "signup.created");
     char status[32] = "";
     tandem_value arg = tandem_int(res.id);
     model_text(cli->core, "SELECT status FROM signup WHERE id = ?", &arg, 1, status,
@@ -83,7 +76,7 @@ static int signup_cancel(struct cli *cli, const struct cli_command *cmd, int arg
         return EXIT_USAGE;
     struct bus_result res;
     command_submit(cli->core, "signup.cancelled", &res, "i:signup", id, "s:reason", reason, NULL);
-    return report(cli, &res, "signup.cancelled");
+    return cli_reply(cli, &res, "signup.cancelled");
 }
 
 static int signup_list(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
@@ -100,7 +93,7 @@ static int signup_list(struct cli *cli, const struct cli_command *cmd, int argc,
     int64_t s = 0, p = 0;
     if ((shift && command_resolve(cli->core, "shift", shift, &s, &res) != 0) ||
         (person && command_resolve(cli->core, "person", person, &p, &res) != 0))
-        return report(cli, &res, "signup");
+        return cli_reply(cli, &res, "signup");
     static const char *const heads[] = {"ID", "班次", "开始", "志愿者", "状态", "报名时间"};
     static const char *const names[] = {"id", "shift", "starts_at", "person", "status",
                                         "created_at"};
@@ -147,7 +140,7 @@ static int cmd_checkin(struct cli *cli, int argc, char **argv)
         command_resolve(cli->core, "person", pos[1], &person, &res) == 0)
         command_submit(cli->core, "attendance.checked_in", &res, "i:shift", shift, "i:person",
                        person, "i:at", when, "s:source", source, NULL);
-    return report(cli, &res, "attendance.checked_in");
+    return cli_reply(cli, &res, "attendance.checked_in");
 }
 
 static int cmd_checkout(struct cli *cli, int argc, char **argv)
@@ -166,7 +159,7 @@ static int cmd_checkout(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     struct bus_result res;
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0)
-        return report(cli, &res, "attendance.checked_out");
+        return cli_reply(cli, &res, "attendance.checked_out");
     tandem_value arg = tandem_int(person);
     int64_t open = model_int(cli->core,
                              "SELECT id FROM attendance WHERE person = ? AND status = 'open'",
@@ -187,7 +180,7 @@ static int cmd_checkout(struct cli *cli, int argc, char **argv)
         bus_result_clear(&res);
         return EXIT_OK;
     }
-    return report(cli, &res, "attendance.checked_out");
+    return cli_reply(cli, &res, "attendance.checked_out");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -208,7 +201,7 @@ static int attendance_list(struct cli *cli, const struct cli_command *cmd, int a
     int64_t s = 0, p = 0;
     if ((shift && command_resolve(cli->core, "shift", shift, &s, &res) != 0) ||
         (person && command_resolve(cli->core, "person", person, &p, &res) != 0))
-        return report(cli, &res, "attendance");
+        return cli_reply(cli, &res, "attendance");
     static const char *const heads[] = {"ID",   "志愿者", "班次",   "签到", "签退",
                                         "分钟", "状态",   "标记",   "原分钟"};
     static const char *const names[] = {"id",      "person", "shift", "checkin_at",
@@ -250,7 +243,7 @@ static int attendance_approve(struct cli *cli, const struct cli_command *cmd, in
     if (command_resolve(cli->core, "person", approver, &who, &res) == 0)
         command_submit(cli->core, "attendance.approved", &res, "i:approver", who,
                        id ? "i:attendance" : "i:correction", id ? id : cid, NULL);
-    return report(cli, &res, "attendance.approved");
+    return cli_reply(cli, &res, "attendance.approved");
 }
 
 static int attendance_revoke(struct cli *cli, const struct cli_command *cmd, int argc,
@@ -270,7 +263,7 @@ static int attendance_revoke(struct cli *cli, const struct cli_command *cmd, int
     struct bus_result res;
     command_submit(cli->core, "attendance.revoked", &res, "i:attendance", id, "s:reason", reason,
                    NULL);
-    return report(cli, &res, "attendance.revoked");
+    return cli_reply(cli, &res, "attendance.revoked");
 }
 
 static int attendance_correct(struct cli *cli, const struct cli_command *cmd, int argc,
@@ -313,7 +306,7 @@ static int attendance_correct(struct cli *cli, const struct cli_command *cmd, in
         bus_result_clear(&res);
         return EXIT_OK;
     }
-    return report(cli, &res, "attendance.correction_requested");
+    return cli_reply(cli, &res, "attendance.correction_requested");
 }
 
 static int attendance_back_entry(struct cli *cli, const struct cli_command *cmd, int argc,
@@ -348,7 +341,7 @@ static int attendance_back_entry(struct cli *cli, const struct cli_command *cmd,
         bus_result_clear(&res);
         return EXIT_OK;
     }
-    return report(cli, &res, "attendance.back_entered");
+    return cli_reply(cli, &res, "attendance.back_entered");
 }
 
 static int attendance_close(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
@@ -401,7 +394,7 @@ static int cmd_hours(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     struct bus_result res;
     if (command_resolve(cli->core, "person", pos[0], &person, &res) != 0)
-        return report(cli, &res, "hours");
+        return cli_reply(cli, &res, "hours");
     struct service_total t;
     if (command_hours(cli->core, person, from, to, &t) != 0) {
         cli_error("--from/--to: use dates such as 2026-03-01");
@@ -459,14 +452,14 @@ static int cmd_alerts(struct cli *cli, int argc, char **argv)
         if (cli_id(cmd, "--close", close, &id) != 0)
             return EXIT_USAGE;
         command_submit(cli->core, "alert.closed", &res, "i:alert", id, "s:note", note, NULL);
-        return report(cli, &res, "alert.closed");
+        return cli_reply(cli, &res, "alert.closed");
     }
     static const char *const heads[] = {"ID", "时间", "类别", "社区", "提醒", "处理"};
     static const char *const names[] = {"id", "raised_at", "kind", "place", "message", "closed_at"};
     static const int times[] = {0, 1, 0, 0, 0, 1};
     struct bus_result res;
     if (for_whom && command_resolve(cli->core, "person", for_whom, &person, &res) != 0)
-        return report(cli, &res, "alerts");
+        return cli_reply(cli, &res, "alerts");
     tandem_value args[2] = {tandem_int(all), tandem_int(person)};
     cli_print_query(cli,
                     "SELECT a.id, a.raised_at, a.kind, (SELECT name FROM place WHERE id = "
