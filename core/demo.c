@@ -381,47 +381,44 @@ static int read_community(void *ud, int ncols, const tandem_value *cols)
     return 0;
 }
 
-/* The places inside a community (itself included), for the alerts there. */
-#define WITHIN_COMMUNITY                                                                           \
-    "WITH RECURSIVE inside(id) AS (SELECT ?1 UNION ALL SELECT p.id FROM place p "                  \
-    "JOIN inside ON p.parent = inside.id) "
+/* One community's figures, from the state, in one query (?1: the community). */
+static const char community_figures[] = DEMO_INSIDE
+    "SELECT (SELECT count(*) FROM person p JOIN person_role r ON r.person = p.id AND "
+    "r.role = 'volunteer' WHERE p.community = ?1), "
+    "(SELECT count(*) FROM team WHERE place = ?1), "
+    "(SELECT coalesce(sum(s.minutes), 0) FROM service_person s JOIN person p ON "
+    "p.id = s.person WHERE p.community = ?1), "
+    "(SELECT coalesce(sum(s.times), 0) FROM service_person s JOIN person p ON "
+    "p.id = s.person WHERE p.community = ?1), "
+    "(SELECT count(*) FROM alert WHERE place IN (SELECT id FROM inside)), "
+    "(SELECT coalesce(sum(t.amount), 0) FROM transfer t JOIN person p ON p.id = t.person "
+    "WHERE t.kind = 'award' AND p.community = ?1), "
+    "(SELECT coalesce(sum(r.cost), 0) FROM redemption r JOIN person p ON p.id = r.person "
+    "WHERE r.status != 'cancelled' AND p.community = ?1)";
+
+static int read_figures(void *ud, int ncols, const tandem_value *cols)
+{
+    struct demo_row *row = ud;
+    (void)ncols;
+    row->volunteers = cols[0].u.i;
+    row->teams = cols[1].u.i;
+    row->minutes = cols[2].u.i;
+    row->times = cols[3].u.i;
+    row->alerts = cols[4].u.i;
+    row->issued = (double)cols[5].u.i / LEDGER_SCALE;
+    row->redeemed = (double)cols[6].u.i / LEDGER_SCALE;
+    return 1;
+}
 
 static void summarise(struct demo *d, struct demo_report *r)
 {
     command_query(d->c, "SELECT id, name FROM place WHERE kind = 'community' ORDER BY id", NULL, 0,
                   read_community, r);
     for (size_t i = 0; i < r->n; i++) {
-        struct demo_row *row = &r->rows[i];
-        int64_t p = row->place;
-        row->volunteers = demo_int(d,
-                                   "SELECT count(*) FROM person p JOIN person_role r ON "
-                                   "r.person = p.id AND r.role = 'volunteer' WHERE p.community = ?",
-                                   1, p, 0);
-        row->teams = demo_int(d, "SELECT count(*) FROM team WHERE place = ?", 1, p, 0);
-        row->minutes = demo_int(d,
-                                "SELECT coalesce(sum(s.minutes), 0) FROM service_person s JOIN "
-                                "person p ON p.id = s.person WHERE p.community = ?",
-                                1, p, 0);
-        row->times = demo_int(d,
-                              "SELECT coalesce(sum(s.times), 0) FROM service_person s JOIN "
-                              "person p ON p.id = s.person WHERE p.community = ?",
-                              1, p, 0);
-        row->alerts = demo_int(d,
-                               WITHIN_COMMUNITY "SELECT count(*) FROM alert WHERE place IN "
-                                                "(SELECT id FROM inside)",
-                               1, p, 0);
-        row->issued = (double)demo_int(d,
-                                       "SELECT coalesce(sum(t.amount), 0) FROM transfer t JOIN "
-                                       "person p ON p.id = t.person WHERE t.kind = 'award' AND "
-                                       "p.community = ?",
-                                       1, p, 0) /
-                      LEDGER_SCALE;
-        row->redeemed = (double)demo_int(d,
-                                         "SELECT coalesce(sum(r.cost), 0) FROM redemption r "
-                                         "JOIN person p ON p.id = r.person WHERE r.status != "
-                                         "'cancelled' AND p.community = ?",
-                                         1, p, 0) /
-                        LEDGER_SCALE;
+        tandem_value place = tandem_int(r->rows[i].place);
+        if (command_query(d->c, community_figures, &place, 1, read_figures, &r->rows[i]) !=
+            TANDEM_OK)
+            record_failure(d, "summary", r->rows[i].community);
     }
     r->events = demo_int(d, "SELECT count(*) FROM journal", 0, 0, 0);
     r->commands = d->commands;
@@ -483,6 +480,10 @@ int demo_run(const struct demo_options *o, struct demo_report *r, char *err, siz
         model_date(t0, r->first_day);
         model_date(demo_time(&d, days - 1, 12, 0), r->last_day);
         summarise(&d, r);
+        if (d.failed) {
+            rc = failures(&d, err, errlen);
+            demo_report_free(r);
+        }
     }
     free(d.items);
     free(d.state);

@@ -86,6 +86,12 @@ size_t demo_ids(struct demo *d, int64_t *out, size_t max, const char *sql, int n
                 int64_t b);
 int64_t demo_int(struct demo *d, const char *sql, int nargs, int64_t a, int64_t b);
 
+/* A query's opening that names `inside`: the place ?1 and every place
+** within it (a community's sites, say). */
+#define DEMO_INSIDE                                                                                \
+    "WITH RECURSIVE inside(id) AS (SELECT ?1 UNION ALL SELECT p.id FROM place p "                  \
+    "JOIN inside ON p.parent = inside.id) "
+
 /* Runs fn(d, a, b) at time t of the day being planned. */
 void demo_later(struct demo *d, int64_t t, demo_fn fn, int64_t a, int64_t b);
 

@@ -75,10 +75,31 @@ static void sign_up_some(struct demo *d, int64_t shift, const int64_t *pool, siz
         sign_up(d, shift, pool[(start + (size_t)k * stride) % n]);
 }
 
+static int capacity_of(struct demo *d, int64_t shift)
+{
+    return (int)demo_int(d, "SELECT capacity FROM shift WHERE id = ?", 1, shift, 0);
+}
+
+/* When a shift starts and ends. */
+static void window_of(struct demo *d, int64_t shift, int64_t *from, int64_t *to)
+{
+    *from = demo_int(d, "SELECT starts_at FROM shift WHERE id = ?", 1, shift, 0);
+    *to = demo_int(d, "SELECT ends_at FROM shift WHERE id = ?", 1, shift, 0);
+}
+
+/* Who holds a confirmed sign-up for the shift, in the order they signed up. */
+static size_t signed_up(struct demo *d, int64_t shift, int64_t *people, size_t max)
+{
+    return demo_ids(d, people, max,
+                    "SELECT person FROM signup WHERE shift = ? AND status = 'confirmed' "
+                    "ORDER BY id",
+                    1, shift, 0);
+}
+
 static void do_signups(struct demo *d, int64_t shift, int64_t community)
 {
     struct community *c = &st(d)->com[community];
-    int capacity = (int)demo_int(d, "SELECT capacity FROM shift WHERE id = ?", 1, shift, 0);
+    int capacity = capacity_of(d, shift);
     int want = 1 + (int)demo_rand(d, (uint32_t)(capacity > 1 ? capacity : 1));
     sign_up_some(d, shift, c->volunteers, c->nvolunteers, want);
 }
@@ -103,12 +124,9 @@ static void check_out(struct demo *d, int64_t who, int64_t unused)
 /* Whoever signed up comes (most of them), a few minutes early or late. */
 static void plan_attendance(struct demo *d, int64_t shift, int late_percent)
 {
-    int64_t people[64], from = demo_int(d, "SELECT starts_at FROM shift WHERE id = ?", 1, shift, 0),
-                        to = demo_int(d, "SELECT ends_at FROM shift WHERE id = ?", 1, shift, 0);
-    size_t n = demo_ids(d, people, 64,
-                        "SELECT person FROM signup WHERE shift = ? AND status = 'confirmed' "
-                        "ORDER BY id",
-                        1, shift, 0);
+    int64_t people[64], from, to;
+    window_of(d, shift, &from, &to);
+    size_t n = signed_up(d, shift, people, 64);
     for (size_t i = 0; i < n; i++) {
         if (demo_chance(d, 6))
             continue; /* did not come */
@@ -166,21 +184,27 @@ static int64_t confirmed(struct demo *d, int64_t shift)
                     shift, 0);
 }
 
+/* The fewest guards a window needs: a guard shift's places are twice that
+** (school_guard.lua's default). */
+static int least_guards(struct demo *d, int64_t shift)
+{
+    int cap = capacity_of(d, shift);
+    return cap / 2 > 0 ? cap / 2 : 1;
+}
+
 static void guard_signups(struct demo *d, int64_t proj, int64_t day)
 {
     struct community *c = &st(d)->com[community_of_project(d, proj)];
     int64_t shifts[32];
     size_t n = shifts_on(d, proj, (int)day + 3, shifts, 32);
     for (size_t i = 0; i < n; i++) {
-        int cap = (int)demo_int(d, "SELECT capacity FROM shift WHERE id = ?", 1, shifts[i], 0);
-        int least = cap / 2 > 0 ? cap / 2 : 1;
+        int least = least_guards(d, shifts[i]);
         int want = demo_chance(d, 25) ? least - 1 : least + (int)demo_rand(d, 2);
         sign_up_some(d, shifts[i], c->volunteers, c->nvolunteers, want);
     }
     n = shifts_on(d, proj, (int)day + 2, shifts, 32); /* after an alert: one more comes */
     for (size_t i = 0; i < n; i++) {
-        int cap = (int)demo_int(d, "SELECT capacity FROM shift WHERE id = ?", 1, shifts[i], 0);
-        if (confirmed(d, shifts[i]) < (cap / 2 > 0 ? cap / 2 : 1) && demo_chance(d, 70))
+        if (confirmed(d, shifts[i]) < least_guards(d, shifts[i]) && demo_chance(d, 70))
             sign_up(d, shifts[i], pick(d, c->volunteers, c->nvolunteers));
     }
 }
@@ -266,10 +290,8 @@ static void close_alerts(struct demo *d, int64_t community, int64_t unused)
     const struct community *c = &st(d)->com[community];
     int64_t open[64];
     size_t n = demo_ids(d, open, 64,
-                        "WITH RECURSIVE inside(id) AS (SELECT ?1 UNION ALL SELECT p.id FROM "
-                        "place p JOIN inside ON p.parent = inside.id) SELECT id FROM alert "
-                        "WHERE closed_at IS NULL AND place IN (SELECT id FROM inside) AND "
-                        "raised_at < ?2 ORDER BY id",
+                        DEMO_INSIDE "SELECT id FROM alert WHERE closed_at IS NULL AND place IN "
+                                    "(SELECT id FROM inside) AND raised_at < ?2 ORDER BY id",
                         2, c->place, demo_now(d) - 86400);
     for (size_t i = 0; i < n; i++)
         if (demo_chance(d, 60))
@@ -366,15 +388,12 @@ static void plan_incidents(struct demo *d, int day)
 static void plan_patrol(struct demo *d, int64_t shift, int64_t community)
 {
     const struct community *c = &st(d)->com[community];
-    int64_t people[16], from = demo_int(d, "SELECT starts_at FROM shift WHERE id = ?", 1, shift, 0),
-                        to = demo_int(d, "SELECT ends_at FROM shift WHERE id = ?", 1, shift, 0);
+    int64_t people[16], from, to;
+    window_of(d, shift, &from, &to);
     int checkpoints = 1;
     for (const char *p = c->data->checkpoints; *p; p++)
         checkpoints += *p == ';';
-    size_t n = demo_ids(d, people, 16,
-                        "SELECT person FROM signup WHERE shift = ? AND status = 'confirmed' "
-                        "ORDER BY id",
-                        1, shift, 0);
+    size_t n = signed_up(d, shift, people, 16);
     for (size_t i = 0; i < n; i++) {
         if (demo_chance(d, 6))
             continue;

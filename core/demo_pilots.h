@@ -16,16 +16,16 @@
 #define MAX_ELDERS 8
 #define MAX_OPEN 512
 
-enum { JINSONG, NONGGUANG, HUANGHUAMEN, LIUYINJIE, JIAOKUI, WUFENG, NCOMMUNITIES };
+#define NCOMMUNITIES 6
 
 /* What a community is given. */
 struct community_data {
     const char *name, *street, *district, *city;
-    const char *worker; /* the certified social worker */
     int volunteers, couriers, elders, students, without_consent;
     const char *team, *team_status, *second_team;
     const char *guard_project, *activity_project, *activity_kind;
     const char *elder_project, *patrol_project, *route, *checkpoints;
+    const char *river_unit; /* who deals with river incidents (责任单位) */
     const char *station_project, *school;
     const char *merchant, *reward;
     int reward_cost;
